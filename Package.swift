@@ -1,0 +1,55 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "dnsfix",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dnsfix", targets: ["dnsfix"]),
+        .executable(name: "dnsfix-bench", targets: ["dnsfix-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+    ],
+    targets: [
+        // C libraries: a module map over a shim header each, found through pkg-config.
+        .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
+        .systemLibrary(name: "CNetlinkRoute", pkgConfig: "libnl-route-3.0", providers: [.apt(["libnl-route-3-dev"])]),
+        .systemLibrary(name: "CZoneScanner", pkgConfig: "libzscanner", providers: [.apt(["libknot-dev"])]),
+
+        // Pure vocabulary shared by the core, the audit and the DNS layer.
+        .target(name: "DNSModel"),
+        // ldns behind a Swift API: the only code that imports CLDNS.
+        .target(name: "DNSUpdate", dependencies: ["DNSModel", "CLDNS"]),
+        // Master zone files through libzscanner: the only code that imports CZoneScanner.
+        .target(name: "ZoneFile", dependencies: ["DNSModel", "CZoneScanner"]),
+        // Pure: the config model and, later, the state machine.
+        .target(name: "FailoverCore", dependencies: ["DNSModel", .product(name: "TOMLKit", package: "TOMLKit")]),
+
+        .executableTarget(
+            name: "dnsfix",
+            dependencies: [
+                "DNSModel", "DNSUpdate", "FailoverCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "dnsfix-bench",
+            dependencies: [
+                "DNSModel", "DNSUpdate",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+
+        // Starts real named and knotd from Zones/ for the tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DNSModelTests", dependencies: ["DNSModel"]),
+        .testTarget(name: "DNSUpdateTests", dependencies: ["DNSUpdate", "DNSModel", "TestSupport"]),
+        .testTarget(name: "ZoneFileTests", dependencies: ["ZoneFile", "DNSModel", "TestSupport"]),
+        .testTarget(name: "FailoverCoreTests", dependencies: ["FailoverCore"]),
+        .testTarget(name: "DNSFixCLITests", dependencies: ["DNSModel", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,1 @@
+#include <libzscanner/scanner.h>

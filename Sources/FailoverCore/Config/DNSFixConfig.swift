@@ -1,0 +1,87 @@
+import DNSModel
+
+/// The whole config file, read the same by both nodes of the pair.
+public struct DNSFixConfig: Sendable, Equatable {
+    public var pair: PairSettings
+    /// Absent: DNS-only mode.
+    public var vip: VIPSettings?
+    /// Absent: a VIP-only pair.
+    public var dns: DNSSettings?
+    public var scripts: ScriptSettings
+    public var health: HealthSettings
+
+    /// The node with this name, if the pair has one.
+    public func node(named name: String) -> NodeSettings? {
+        pair.nodes.first { $0.name == name }
+    }
+}
+
+public struct NodeSettings: Sendable, Equatable {
+    public var name: String
+    public var address: IPAddress
+}
+
+public struct HeartbeatSettings: Sendable, Equatable {
+    public var interval: Duration
+    public var deadAfter: Int
+    public var keyFile: String?
+}
+
+public struct PairSettings: Sendable, Equatable {
+    public var name: String
+    public var nodes: [NodeSettings]
+    public var heartbeat: HeartbeatSettings
+    /// Names the preferred node, never a boolean: a copied config cannot make both prefer themselves.
+    public var preference: String?
+    public var failbackDelay: Duration
+}
+
+public struct TopologyHint: Sendable, Equatable {
+    public var subnet: String
+    public var interface: String
+    public var cidrmask: Int?
+}
+
+public struct VIPSettings: Sendable, Equatable {
+    public var addresses: [IPAddress]
+    public var topology: [TopologyHint]
+    public var announceCount: Int
+    public var announceInterval: Duration
+}
+
+public struct DNSSettings: Sendable, Equatable {
+    /// Absent: the primary named by the zone's SOA.
+    public var server: ServerEndpoint?
+    /// Absent: found by walking up to the SOA.
+    public var zone: DNSName?
+    /// The shared name that belongs to the pair.
+    public var name: DNSName
+    public var ttl: UInt32
+    public var keyFile: String?
+    public var ptr: Bool
+    public var arbiter: Bool
+}
+
+public struct ScriptSettings: Sendable, Equatable {
+    public var directory: String?
+    public var timeout: Duration
+}
+
+public struct HealthSettings: Sendable, Equatable {
+    public var listen: String?
+}
+
+/// Every default of the config file, in one place.
+public enum ConfigDefaults {
+    public static let heartbeatInterval: Duration = .milliseconds(100)
+    public static let deadAfter = 3
+    public static let failbackDelay: Duration = .seconds(30)
+    public static let announceCount = 5
+    public static let announceInterval: Duration = .seconds(1)
+    /// Low, so that resolvers follow a DNS-only failover quickly.
+    public static let ttl: UInt32 = 30
+    public static let ptr = true
+    public static let arbiter = true
+    public static let scriptTimeout: Duration = .seconds(30)
+    public static let healthListen = "0.0.0.0:9010"
+}
