@@ -38,13 +38,13 @@ let package = Package(
         .executableTarget(
             name: "dnsfix-bench",
             dependencies: [
-                "DNSModel", "DNSUpdate",
+                "DNSModel", "DNSUpdate", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
 
-        // Starts real named and knotd from Zones/ for the tests.
+        // Starts real named and knotd from Zones/ for the tests and the benchmarks.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DNSModelTests", dependencies: ["DNSModel"]),
         .testTarget(name: "DNSUpdateTests", dependencies: ["DNSUpdate", "DNSModel", "TestSupport"]),

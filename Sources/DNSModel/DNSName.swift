@@ -27,7 +27,8 @@ public struct DNSName: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.labels = parts.map { $0.lowercased() }
     }
 
-    init(validatedLabels: [String]) {
+    /// For decoders that have already checked and lower-cased each label (zone files, wire data).
+    package init(validatedLabels: [String]) {
         self.labels = validatedLabels
     }
 

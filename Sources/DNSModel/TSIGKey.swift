@@ -13,7 +13,7 @@ public enum TSIGAlgorithm: String, Sendable, CaseIterable {
 }
 
 /// A TSIG key. Its secret never appears in a description, a log line or an error.
-public struct TSIGKey: Sendable, Equatable, CustomStringConvertible {
+public struct TSIGKey: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     public let name: DNSName
     public let algorithm: TSIGAlgorithm
     /// Base64, as in the key file; validated when the key is made.
@@ -29,6 +29,11 @@ public struct TSIGKey: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "TSIG key \(name) (\(algorithm.rawValue))" }
+
+    /// Keeps the secret out of `dump` and debuggers' summaries.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["name": name, "algorithm": algorithm, "secret": "<redacted>"])
+    }
 
     /// Reads `name:algorithm:secret`, or nsupdate's `-y` form `[algorithm:]name:secret`.
     public init(inline text: String) throws(DNSModelError) {

@@ -1,0 +1,295 @@
+import DNSModel
+
+/// Receives each record from the scanner in wire form and turns it into DNSModel values.
+///
+/// Pure Swift: the scanner file hands it buffers that are only valid during the call.
+final class RecordCollector {
+    let origin: DNSName
+    let defaultTTL: UInt32
+    let nameForErrors: String
+
+    private(set) var records: [ResourceRecord] = []
+    private(set) var skipped: [ZoneFileSkip] = []
+    /// The first error; the scanner stops on it.
+    private(set) var error: ZoneFileError?
+
+    /// The TTL last written on a record while no `$TTL` was in force (RFC 1035 semantics).
+    private var lastExplicitTTL: UInt32?
+    /// The previous owner, in wire form and decoded: consecutive records usually share it.
+    private var previousOwnerWire: [UInt8] = []
+    private var previousOwner: DNSName?
+
+    init(origin: DNSName, defaultTTL: UInt32, nameForErrors: String) {
+        self.origin = origin
+        self.defaultTTL = defaultTTL
+        self.nameForErrors = nameForErrors
+    }
+
+    func result() -> ZoneFileContents {
+        ZoneFileContents(origin: origin, records: records, skipped: skipped)
+    }
+
+    func fileName(_ pointer: UnsafePointer<CChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? nameForErrors
+    }
+
+    func fail(file: UnsafePointer<CChar>?, line: Int, message: String) {
+        if error == nil { error = ZoneFileError(file: fileName(file), line: line, message: message) }
+    }
+
+    /// One record as the scanner read it.
+    /// - Parameters:
+    ///   - ttl: the record's TTL, or nil when it has none and no `$TTL` is in force.
+    ///   - tracksLastTTL: true while no `$TTL` is in force, so that a written TTL carries over.
+    func add(owner ownerWire: UnsafeRawBufferPointer, type rawType: UInt16, class rawClass: UInt16,
+             ttl: UInt32?, tracksLastTTL: Bool, rdata: UnsafeRawBufferPointer,
+             line: Int, file: UnsafePointer<CChar>?) {
+        let type = RecordType(rawValue: rawType)
+        func skip(_ reason: String) {
+            skipped.append(ZoneFileSkip(file: fileName(file), line: line,
+                                        owner: WireNameDecoder.presentation(ownerWire), type: type, reason: reason))
+        }
+        guard rawClass == 1 else {
+            // libzscanner itself rejects other classes as syntax errors; this only guards the assumption.
+            skip("class \(WireNameDecoder.className(rawClass)) is not IN")
+            return
+        }
+        guard let owner = ownerName(ownerWire) else {
+            skip("the owner cannot be a DNS name here (only letters, digits, \"-\", \"_\" and \"*\" can)")
+            return
+        }
+        let data: RecordData
+        do {
+            data = try decode(type: type, rdata: rdata)
+        } catch {
+            skip(error.reason)
+            return
+        }
+
+        let recordTTL: UInt32
+        if let ttl {
+            recordTTL = ttl
+            if tracksLastTTL { lastExplicitTTL = ttl }
+        } else if let last = lastExplicitTTL {
+            recordTTL = last
+        } else if case .soa(let soa) = data {
+            // BIND: "no TTL specified; using SOA MINTTL instead", and later records follow it.
+            recordTTL = soa.minimum
+            lastExplicitTTL = soa.minimum
+        } else {
+            recordTTL = defaultTTL
+        }
+        records.append(ResourceRecord(name: owner, ttl: recordTTL, data: data))
+    }
+
+    private func ownerName(_ wire: UnsafeRawBufferPointer) -> DNSName? {
+        if let previousOwner, previousOwnerWire.count == wire.count,
+           previousOwnerWire.withUnsafeBytes({ $0.elementsEqual(wire) }) {
+            return previousOwner
+        }
+        var offset = 0
+        guard let name = try? WireNameDecoder.name(in: wire, at: &offset), offset == wire.count else { return nil }
+        previousOwnerWire.removeAll(keepingCapacity: true)
+        previousOwnerWire.append(contentsOf: wire)
+        previousOwner = name
+        return name
+    }
+
+    private func decode(type: RecordType, rdata: UnsafeRawBufferPointer) throws(RDataProblem) -> RecordData {
+        switch type {
+        case .a, .aaaa:
+            guard rdata.count == (type == .a ? 4 : 16), let address = IPAddress(bytes: Array(rdata)) else {
+                throw .malformed(type)
+            }
+            return .address(address)
+        case .ptr, .cname, .ns:
+            var offset = 0
+            let name = try rdataName(rdata, at: &offset, type: type, field: "target")
+            guard offset == rdata.count else { throw .malformed(type) }
+            switch type {
+            case .ptr: return .ptr(name)
+            case .cname: return .cname(name)
+            default: return .ns(name)
+            }
+        case .txt:
+            if let strings = try characterStrings(rdata) { return .txt(strings) }
+            return .other(type, WireNameDecoder.generic(rdata))
+        case .soa:
+            var offset = 0
+            let primary = try rdataName(rdata, at: &offset, type: type, field: "primary server")
+            let responsible = try rdataName(rdata, at: &offset, type: type, field: "mailbox")
+            guard rdata.count - offset == 20 else { throw .malformed(type) }
+            func number(_ index: Int) -> UInt32 {
+                var value: UInt32 = 0
+                for byte in rdata[(offset + 4 * index)..<(offset + 4 * index + 4)] { value = value << 8 | UInt32(byte) }
+                return value
+            }
+            return .soa(StartOfAuthority(primary: primary, responsible: responsible, serial: number(0),
+                                         refresh: number(1), retry: number(2), expire: number(3), minimum: number(4)))
+        default:
+            return .other(type, WireNameDecoder.generic(rdata))
+        }
+    }
+
+    private func rdataName(_ rdata: UnsafeRawBufferPointer, at offset: inout Int, type: RecordType,
+                           field: String) throws(RDataProblem) -> DNSName {
+        let start = offset
+        do {
+            return try WireNameDecoder.name(in: rdata, at: &offset)
+        } catch {
+            switch error {
+            case .malformed:
+                throw .malformed(type)
+            case .unrepresentable:
+                let text = WireNameDecoder.presentation(UnsafeRawBufferPointer(rebasing: rdata[start...]))
+                throw .unrepresentableName(type, field: field, presentation: text)
+            }
+        }
+    }
+
+    /// The character-strings of a TXT record, or nil when one of them is not valid UTF-8.
+    private func characterStrings(_ rdata: UnsafeRawBufferPointer) throws(RDataProblem) -> [String]? {
+        var strings: [String] = []
+        var offset = 0
+        while offset < rdata.count {
+            let length = Int(rdata[offset])
+            guard offset + 1 + length <= rdata.count else { throw .malformed(.txt) }
+            let bytes = UnsafeRawBufferPointer(rebasing: rdata[(offset + 1)..<(offset + 1 + length)])
+            // String(validating:as:) would need macOS 15; decoding and comparing works everywhere.
+            let string = String(decoding: bytes, as: UTF8.self)
+            guard bytes.allSatisfy({ $0 < 0x80 }) || string.utf8.elementsEqual(bytes) else { return nil }
+            strings.append(string)
+            offset += 1 + length
+        }
+        guard !strings.isEmpty else { throw .malformed(.txt) }
+        return strings
+    }
+}
+
+enum RDataProblem: Error {
+    case malformed(RecordType)
+    case unrepresentableName(RecordType, field: String, presentation: String)
+
+    var reason: String {
+        switch self {
+        case .malformed(let type): "the \(type) data is malformed"
+        case .unrepresentableName(let type, let field, let text):
+            "the \(type) \(field) \(text) cannot be a DNS name here (only letters, digits, \"-\", \"_\" and \"*\" can)"
+        }
+    }
+}
+
+enum WireNameProblem: Error {
+    /// The wire form is cut short or has a compression pointer (the scanner never writes one).
+    case malformed
+    /// A valid name with a byte that `DNSName` does not accept.
+    case unrepresentable
+}
+
+/// Wire-form names into `DNSName`, with one validation pass over the bytes and one String per label,
+/// handed over already checked and lower-cased: a 500,000-record file reads about five times faster
+/// than through `DNSName(text)`.
+enum WireNameDecoder {
+    /// Bytes DNSName accepts in a label: ASCII letters, digits, "-", "_", "*".
+    private static let allowed: [Bool] = (0..<256).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "*"):
+            true
+        default: false
+        }
+    }
+
+    /// Decodes the name that starts at `offset` and moves `offset` past it.
+    static func name(in wire: UnsafeRawBufferPointer, at offset: inout Int) throws(WireNameProblem) -> DNSName {
+        let start = offset
+        var index = start
+        var textLength = 0
+        var representable = true
+        try Self.allowed.withUnsafeBufferPointer { allowed throws(WireNameProblem) in
+            while true {
+                guard index < wire.count else { throw .malformed }
+                let length = Int(wire[index])
+                if length == 0 { break }
+                guard length <= 63, index + 1 + length <= wire.count else { throw .malformed }
+                for position in (index + 1)..<(index + 1 + length) where !allowed[Int(wire[position])] {
+                    representable = false
+                }
+                textLength += length + 1
+                index += 1 + length
+            }
+        }
+        offset = index + 1
+        guard representable else { throw .unrepresentable }
+        if textLength == 0 { return .root }
+        var labels: [String] = []
+        var position = start
+        while true {
+            let length = Int(wire[position])
+            if length == 0 { break }
+            labels.append(String(unsafeUninitializedCapacity: length) { output in
+                for (written, byte) in wire[(position + 1)...(position + length)].enumerated() {
+                    // ASCII upper case to lower case; the other allowed bytes are unchanged.
+                    output[written] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+                }
+                return length
+            })
+            position += 1 + length
+        }
+        // The wire form already bounds labels to 63 bytes and names to 255.
+        return DNSName(validatedLabels: labels)
+    }
+
+    /// A wire name (possibly followed by other data) in presentation form with RFC 1035 escapes, for messages.
+    static func presentation(_ wire: UnsafeRawBufferPointer) -> String {
+        var text = ""
+        var index = 0
+        while index < wire.count {
+            let length = Int(wire[index])
+            if length == 0 { break }
+            guard length <= 63, index + 1 + length <= wire.count else { return text + "<malformed>" }
+            for byte in wire[(index + 1)...(index + length)] {
+                switch byte {
+                case UInt8(ascii: "."), UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "("),
+                     UInt8(ascii: ")"), UInt8(ascii: ";"), UInt8(ascii: "@"), UInt8(ascii: "$"):
+                    text += "\\" + String(UnicodeScalar(byte))
+                case 0x21...0x7e:
+                    text.unicodeScalars.append(UnicodeScalar(byte))
+                default:
+                    let digits = String(byte)
+                    text += "\\" + String(repeating: "0", count: 3 - digits.count) + digits
+                }
+            }
+            text += "."
+            index += 1 + length
+        }
+        return text.isEmpty ? "." : text
+    }
+
+    /// RFC 3597 generic rdata: `\# LEN HEX`, the hex as one upper-case token (`\# 0` when empty).
+    static func generic(_ rdata: UnsafeRawBufferPointer) -> String {
+        let prefix = "\\# \(rdata.count)"
+        guard !rdata.isEmpty else { return prefix }
+        let digits: StaticString = "0123456789ABCDEF"
+        let hex = String(unsafeUninitializedCapacity: rdata.count * 2) { output in
+            digits.withUTF8Buffer { digits in
+                for (index, byte) in rdata.enumerated() {
+                    output[2 * index] = digits[Int(byte >> 4)]
+                    output[2 * index + 1] = digits[Int(byte & 0x0f)]
+                }
+            }
+            return rdata.count * 2
+        }
+        return prefix + " " + hex
+    }
+
+    static func className(_ code: UInt16) -> String {
+        switch code {
+        case 3: "CH"
+        case 4: "HS"
+        case 254: "NONE"
+        case 255: "ANY"
+        default: "CLASS\(code)"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct DNSFix: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dnsfix",
+        abstract: "DNS-integrated failover for two-node pairs.",
+        discussion: """
+            Exit codes: 0 done or nothing to do, 1 refused or failed, 2 usage or config error, \
+            3 prerequisite failed (compare-and-swap lost), 4 DNS server unreachable.
+            """,
+        subcommands: [UpdateCommand.self, CheckCommand.self]
+    )
+
+    /// Argument errors exit 2, as the README documents, rather than ArgumentParser's EX_USAGE (64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            failure.report()
+            Glibc.exit(failure.code.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                Output.error(fullMessage(for: error))
+                Glibc.exit(DNSFixExit.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import DNSModel
+import DNSUpdate
+import FailoverCore
+import Foundation
+
+/// How to reach the zone's primary: shared by every subcommand that talks DNS.
+struct DNSOptions: ParsableArguments {
+    @Option(help: "The zone's primary, HOST[:PORT]. Default: the config's dns.server, else the SOA's MNAME.")
+    var server: String?
+
+    @Option(help: "A TSIG key file as tsig-keygen writes it (the format nsupdate -k reads).")
+    var keyFile: String?
+
+    @Option(help: ArgumentHelp("A TSIG key given inline as name:algorithm:secret.",
+                               discussion: "Prefer --key-file: a command line is visible to other users."))
+    var key: String?
+
+    @Option(help: "The zone. Default: the config's dns.zone, else found by walking up to the SOA.")
+    var zone: String?
+
+    @Option(help: "Seconds to wait for each try over UDP and for the attempt over TCP.")
+    var timeout: Double = 2
+
+    @Option(help: "The port of the primary when it is found from the SOA's MNAME.")
+    var port: UInt16 = 53
+
+    /// The key from the options, else from the config; nil for unsigned messages.
+    func tsigKey(config: DNSSettings?) throws -> TSIGKey? {
+        if let key, keyFile != nil {
+            _ = key
+            throw CommandFailure(usage: "give either --key or --key-file, not both")
+        }
+        if let key { return try TSIGKey(inline: key) }
+        guard let path = keyFile ?? config?.keyFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure(usage: "cannot read the TSIG key file \(path): "
+                + (FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"))
+        }
+        return try TSIGKey(keyFileContents: String(decoding: data, as: UTF8.self), origin: path)
+    }
+
+    func zoneName(config: DNSSettings?) throws -> DNSName? {
+        try zone.map { try DNSName($0) } ?? config?.zone
+    }
+
+    /// A client for the primary of the zone that holds `name`, and the zone when it had to be found.
+    func client(for name: DNSName, config: DNSSettings?, key: TSIGKey?) throws -> (DNSClient, DNSName?) {
+        if let endpoint = try server.map({ try ServerEndpoint(parsing: $0) }) ?? config?.server {
+            return (try DNSClient(server: endpoint, key: key, timeout: timeout), try zoneName(config: config))
+        }
+        let found = try DNSClient.discoverPrimary(for: name, port: port, key: key, timeout: timeout)
+        return (try DNSClient(server: found.primary, key: key, timeout: timeout), try zoneName(config: config) ?? found.zone)
+    }
+}
+
+/// The config file and this node's name in it.
+struct ConfigOptions: ParsableArguments {
+    @Option(help: "The pair's config file (TOML), the same on both nodes.")
+    var config: String?
+
+    @Option(help: "This node's name in the config. Default: the host name.")
+    var node: String?
+
+    func load() throws -> DNSFixConfig? {
+        guard let config else { return nil }
+        guard let data = FileManager.default.contents(atPath: config) else {
+            throw CommandFailure(usage: "cannot read the config file \(config): "
+                + (FileManager.default.fileExists(atPath: config) ? "permission denied" : "no such file"))
+        }
+        return try ConfigLoader.load(text: String(decoding: data, as: UTF8.self), file: config)
+    }
+
+    /// This node's entry in the config, by --node or the host name.
+    func thisNode(in config: DNSFixConfig) throws -> NodeSettings {
+        let name = node ?? ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+        guard let found = config.node(named: name) else {
+            throw CommandFailure(usage: "this host (\(name)) is not a node of pair \(config.pair.name) "
+                + "(\(config.pair.nodes.map(\.name).joined(separator: ", "))): give --node")
+        }
+        return found
+    }
+}

@@ -1,0 +1,155 @@
+import ArgumentParser
+import DNSModel
+import DNSUpdate
+import FailoverCore
+
+struct UpdateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Set a name's addresses (and PTRs) at the zone's primary: the hook for restart scripts.",
+        discussion: """
+            Replaces the name's A and AAAA RRsets with exactly the given addresses, never appends. \
+            Sends nothing when the primary already holds them, and reads the result back from the primary.
+            With --config, the shared name, server, zone, key, TTL and PTR setting come from the pair's \
+            config, and the addresses are the VIP (or, in DNS-only mode, this node's own address).
+
+            Exit codes: 0 done or nothing to do, 1 refused or failed, 2 usage or config error, \
+            3 prerequisite failed (--expect-current did not match: nothing changed), 4 server unreachable.
+            """
+    )
+
+    @OptionGroup var dns: DNSOptions
+    @OptionGroup var configOptions: ConfigOptions
+
+    @Option(help: "The name to update, e.g. app.example.test.")
+    var name: String?
+
+    @Option(help: "An address the name must have (repeat for several; IPv4 and IPv6).")
+    var address: [String] = []
+
+    @Option(help: "TTL of the records written.")
+    var ttl: UInt32?
+
+    @Flag(help: "Also set each address's PTR to the name, and remove this name's PTRs of addresses it loses.")
+    var ptr = false
+
+    @Flag(help: "Do not touch PTRs, even when the config says dns.ptr = true.")
+    var noPtr = false
+
+    @Option(help: ArgumentHelp("Compare-and-swap: apply only while the name's addresses are exactly these "
+                               + "(repeat; \"none\" for no address).", valueName: "address"))
+    var expectCurrent: [String] = []
+
+    @Flag(help: "Delete the given addresses from the name (and with --ptr, their PTRs).")
+    var remove = false
+
+    @Flag(help: "Print the update in nsupdate syntax and send nothing.")
+    var dryRun = false
+
+    @Flag(help: "Print the outcome as JSON.")
+    var json = false
+
+    func run() throws {
+        do {
+            try perform()
+        } catch let failure as CommandFailure {
+            var reported = failure
+            reported.json = json
+            throw reported
+        } catch {
+            throw CommandFailure(error, json: json)
+        }
+    }
+
+    private func perform() throws {
+        let config = try configOptions.load()
+        let settings = config?.dns
+        guard let nameText = name ?? settings?.name.description else {
+            throw CommandFailure(usage: "give --name, or --config with a [dns] name")
+        }
+        // In DNS-only mode the address is the node's own, whose PTR names the node: leave it alone.
+        let dnsOnly = address.isEmpty && config != nil && config?.vip == nil
+        let registration = AddressRegistration(
+            name: try DNSName(nameText),
+            addresses: try addresses(config: config),
+            ttl: ttl ?? settings?.ttl ?? ConfigDefaults.ttl,
+            managesPointers: noPtr || dnsOnly ? false : (ptr || (settings?.ptr ?? false)),
+            expectedCurrent: try expectedAddresses(),
+            mode: remove ? .remove : .replace
+        )
+        if let zone = try dns.zoneName(config: settings), !registration.name.isSubdomain(of: zone) {
+            throw CommandFailure(usage: "\(registration.name) is not in zone \(zone)")
+        }
+        let key = try dns.tsigKey(config: settings)
+        let (client, zone) = try dns.client(for: registration.name, config: settings, key: key)
+        let registrar = Registrar(client: client)
+
+        if dryRun {
+            let plans = try registrar.plan(registration, zone: zone)
+            report(UpdateReport(registration, server: client.server, sent: plans, dryRun: true, final: nil))
+            return
+        }
+        let outcome = try registrar.apply(registration, zone: zone)
+        report(UpdateReport(registration, server: client.server, sent: outcome.sent, dryRun: false,
+                            final: outcome.final))
+    }
+
+    private func addresses(config: DNSFixConfig?) throws -> [IPAddress] {
+        if !address.isEmpty { return try address.map { try IPAddress($0) } }
+        guard let config else { throw CommandFailure(usage: "give at least one --address") }
+        if let vip = config.vip { return vip.addresses }
+        return [try configOptions.thisNode(in: config).address]
+    }
+
+    private func expectedAddresses() throws -> [IPAddress]? {
+        guard !expectCurrent.isEmpty else { return nil }
+        if expectCurrent == ["none"] { return [] }
+        return try expectCurrent.map { try IPAddress($0) }
+    }
+
+    private func report(_ report: UpdateReport) {
+        if json {
+            Output.json(report)
+            return
+        }
+        if dryRun {
+            if report.messages.isEmpty {
+                Output.line("; \(report.name) is already as requested at \(report.server): nothing to send")
+            }
+            for message in report.messages { Output.line(message, terminator: "") }
+            return
+        }
+        let what = report.mode == "remove" ? "removed \(report.addresses.joined(separator: ", "))"
+            : "set to \(report.addresses.isEmpty ? "nothing" : report.addresses.joined(separator: ", "))"
+        Output.line(report.changed
+            ? "\(report.name) \(what) at \(report.server) (\(report.messages.count) update message(s))"
+            : "\(report.name) already as requested at \(report.server): nothing sent")
+    }
+}
+
+/// The outcome of `dnsfix update`, for humans and, as JSON, for scripts.
+struct UpdateReport: Encodable {
+    var status = "ok"
+    var name: String
+    var mode: String
+    var addresses: [String]
+    var server: String
+    var dryRun: Bool
+    var changed: Bool
+    /// Each UPDATE message sent (or, with --dry-run, that would be sent), in nsupdate syntax.
+    var messages: [String]
+    /// The name's A and AAAA records at the primary afterwards.
+    var records: [String]?
+
+    init(_ registration: AddressRegistration, server: ServerEndpoint, sent: [UpdatePlan], dryRun: Bool,
+         final: RegistrationSnapshot?) {
+        name = registration.name.description
+        mode = registration.mode == .remove ? "remove" : "replace"
+        addresses = registration.addresses.map(\.description)
+        self.server = server.description
+        self.dryRun = dryRun
+        changed = !dryRun && !sent.isEmpty
+        messages = sent.map { $0.nsupdateScript(server: server.description) }
+        records = final?.addressRecords.map(\.description).sorted()
+    }
+}
