@@ -104,9 +104,10 @@ public final class DNSClient {
         let reply = try exchange(message, doing: "updating zone \(plan.zone)")
         switch reply.rcode {
         case .noError: return
-        case .refused: throw DNSError.refused(zone: plan.zone, server: server, key: key?.name)
+        // RFC 2136 gives NOTAUTH to a server that is not authoritative; Knot also answers it to a
+        // client or key that its ACL does not allow. Either way: not this server, or not this client.
+        case .refused, .notAuth: throw DNSError.refused(zone: plan.zone, server: server, key: key?.name)
         case let rcode where rcode.isPrerequisiteFailure: throw DNSError.prerequisiteFailed(rcode: rcode, zone: plan.zone)
-        case .notAuth: throw DNSError.notAuthoritative(zone: plan.zone, server: server)
         case let rcode: throw DNSError.serverError(rcode: rcode, server: server, doing: "updating zone \(plan.zone)")
         }
     }
@@ -131,14 +132,10 @@ public final class DNSClient {
             case .badTime: throw DNSError.clockSkew(key: key.name, server: server)
             case .badTruncation, nil: break
             }
-            // A server that cannot check a request says NOTAUTH with an unsigned reply.
-            if reply.rcode == .notAuth && ldns_pkt_tsig(reply.pointer) == nil {
-                throw DNSError.badSignature(key: key.name, server: server)
-            }
         }
         if status == LDNS_STATUS_CRYPTO_TSIG_BOGUS || status == LDNS_STATUS_CRYPTO_TSIG_ERR {
             // An unsigned refusal is still a refusal; anything else must verify to be believed.
-            if reply.rcode == .refused { return reply }
+            if reply.rcode == .refused || reply.rcode == .notAuth { return reply }
             throw DNSError.unverifiedReply(server: server)
         }
         return reply

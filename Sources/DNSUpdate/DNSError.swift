@@ -2,7 +2,8 @@ import DNSModel
 
 /// Why a DNS exchange failed, in words an operator can act on. Never carries a TSIG secret.
 public enum DNSError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The server refused the update: this key or this client address may not change the zone.
+    /// The server refused the update (REFUSED; Knot says NOTAUTH): this key or this client address
+    /// may not change the zone.
     case refused(zone: DNSName, server: ServerEndpoint, key: DNSName?)
     /// The server does not accept the key's signature (TSIG BADSIG): the secret differs.
     case badSignature(key: DNSName, server: ServerEndpoint)
@@ -10,8 +11,6 @@ public enum DNSError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownKey(key: DNSName, server: ServerEndpoint)
     /// The clocks differ by more than the fudge (TSIG BADTIME).
     case clockSkew(key: DNSName, server: ServerEndpoint)
-    /// NOTAUTH without a TSIG error: the server is not authoritative for the zone.
-    case notAuthoritative(zone: DNSName, server: ServerEndpoint)
     /// A reply whose TSIG did not verify under our key: it cannot be trusted.
     case unverifiedReply(server: ServerEndpoint)
     /// An RFC 2136 prerequisite failed: someone else changed the record since it was read.
@@ -34,15 +33,13 @@ public enum DNSError: Error, Equatable, Sendable, CustomStringConvertible {
         case .refused(let zone, let server, let key):
             let who = key.map { "the key \($0)" } ?? "unsigned updates from this address"
             return "\(server) refused the update of zone \(zone): \(who) may not update it "
-                + "(check allow-update / update-policy on the server)"
+                + "(check allow-update / update-policy on the server, and that it is the zone's primary)"
         case .badSignature(let key, let server):
             return "\(server) rejected the TSIG signature of key \(key) (BADSIG): the secret is wrong"
         case .unknownKey(let key, let server):
             return "\(server) does not know the TSIG key \(key) (BADKEY): check the key name and algorithm"
         case .clockSkew(let key, let server):
             return "\(server) rejected key \(key) because the clocks differ (BADTIME): fix the time on this host or the server"
-        case .notAuthoritative(let zone, let server):
-            return "\(server) is not authoritative for zone \(zone) (NOTAUTH): send the update to the zone's primary"
         case .unverifiedReply(let server):
             return "the reply from \(server) failed TSIG verification: it may be forged or the key is wrong"
         case .prerequisiteFailed(let rcode, let zone):

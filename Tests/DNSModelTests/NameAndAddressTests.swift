@@ -1,0 +1,60 @@
+import Testing
+@testable import DNSModel
+
+@Suite struct DNSNameTests {
+    @Test func namesAreAbsoluteAndCaseInsensitive() throws {
+        #expect(try DNSName("App.Example.TEST") == DNSName("app.example.test."))
+        #expect(try DNSName("app.example.test").description == "app.example.test.")
+        #expect(try DNSName(".") == .root)
+    }
+
+    @Test(arguments: ["", "a..b", "bad name.test.", String(repeating: "x", count: 64) + ".test."])
+    func malformedNamesAreRejectedWithReason(_ text: String) {
+        #expect(throws: DNSModelError.self) { try DNSName(text) }
+    }
+
+    @Test func subdomainAndAncestors() throws {
+        let name = try DNSName("app.example.test.")
+        #expect(name.isSubdomain(of: try DNSName("example.test.")))
+        #expect(name.isSubdomain(of: name))
+        #expect(!name.isSubdomain(of: try DNSName("other.test.")))
+        #expect(!(try DNSName("xexample.test.")).isSubdomain(of: try DNSName("example.test.")))
+        #expect(name.selfAndAncestors.map(\.description) == ["app.example.test.", "example.test.", "test.", "."])
+    }
+
+    @Test func canonicalOrderComparesFromTheRight() throws {
+        let names = try ["z.a.test.", "a.b.test.", "b.a.test.", "a.test."].map { try DNSName($0) }
+        #expect(names.sorted().map(\.description) == ["a.test.", "b.a.test.", "z.a.test.", "a.b.test."])
+    }
+}
+
+@Suite struct IPAddressTests {
+    @Test func parsesAndFormatsBothFamilies() throws {
+        #expect(try IPAddress("192.0.2.50").description == "192.0.2.50")
+        #expect(try IPAddress("2001:DB8:0:0::50").description == "2001:db8::50")
+        #expect(try IPAddress("192.0.2.50").recordType == .a)
+        #expect(try IPAddress("2001:db8::50").recordType == .aaaa)
+    }
+
+    @Test(arguments: ["192.0.2", "192.0.2.256", "2001:db8:::1", "app.example.test", ""])
+    func malformedAddressesAreRejected(_ text: String) {
+        #expect(throws: DNSModelError.invalidAddress(text)) { try IPAddress(text) }
+    }
+
+    @Test func reverseNames() throws {
+        #expect(try IPAddress("192.0.2.50").reverseName.description == "50.2.0.192.in-addr.arpa.")
+        #expect(try IPAddress("2001:db8::50").reverseName.description
+            == "0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.")
+    }
+}
+
+@Suite struct ServerEndpointTests {
+    @Test func parsesHostAndPort() throws {
+        #expect(try ServerEndpoint(parsing: "127.0.0.1:5300") == ServerEndpoint(host: "127.0.0.1", port: 5300))
+        #expect(try ServerEndpoint(parsing: "192.0.2.53") == ServerEndpoint(host: "192.0.2.53", port: 53))
+        #expect(try ServerEndpoint(parsing: "[2001:db8::53]:5300") == ServerEndpoint(host: "2001:db8::53", port: 5300))
+        #expect(try ServerEndpoint(parsing: "2001:db8::53") == ServerEndpoint(host: "2001:db8::53", port: 53))
+        #expect(throws: DNSModelError.self) { try ServerEndpoint(parsing: "127.0.0.1:99999") }
+        #expect(throws: DNSModelError.self) { try ServerEndpoint(parsing: "[::1") }
+    }
+}

@@ -1,0 +1,601 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The real DNS servers the tests run against, both from the same Zones/ data.
+public enum DNSServerKind: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// BIND 9 (`named`), from Zones/named.conf.in.
+    case bind
+    /// Knot DNS (`knotd`), from Zones/knot.conf.in.
+    case knot
+
+    public var description: String { rawValue }
+}
+
+public enum DNSServerFixtureError: Error, CustomStringConvertible {
+    case startFailed(DNSServerKind, attempts: Int, reason: String, logTail: String)
+    case badTemplate(String)
+    case badKeyFile(String)
+    case noFreePort
+    case commandFailed(String, ProcessResult)
+    case transferFailed(String, ProcessResult)
+    case noZoneFor([String])
+
+    public var description: String {
+        switch self {
+        case .startFailed(let kind, let attempts, let reason, let logTail):
+            return "could not start the \(kind) test server (\(attempts) attempt(s)): \(reason)\n--- server log (tail) ---\n\(logTail)"
+        case .badTemplate(let message): return "bad server config template: \(message)"
+        case .badKeyFile(let path): return "cannot read a TSIG key from \(path)"
+        case .noFreePort: return "found no free loopback port (UDP and TCP) for a test server"
+        case .commandFailed(let command, let result): return "\(command) failed: \(result)"
+        case .transferFailed(let zone, let result): return "AXFR of \(zone) failed: \(result)"
+        case .noZoneFor(let lines):
+            return "no `zone` line and no fixture zone contains the first name of: \(lines.joined(separator: "; "))"
+        }
+    }
+}
+
+/// A server started by `withDNSServer`, valid inside its body only.
+public struct RunningDNSServer: Sendable {
+    public let kind: DNSServerKind
+    /// "127.0.0.1".
+    public let address: String
+    public let port: UInt16
+    /// The server's private temp directory: config, zone files, keys/, journals, `server.log`.
+    public let workDirectory: String
+    /// The server process's PID (already stopped once `withDNSServer` returns).
+    public let pid: Int32
+    /// Seconds from launching the process to answering the SOA of all three zones (last attempt).
+    public let startupSeconds: Double
+
+    /// The zones every fixture server serves, primary for all of them.
+    public static let zones = [
+        "example.test.",
+        "2.0.192.in-addr.arpa.",
+        "0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.",
+    ]
+    /// Key files (in Zones/keys) the servers accept for update and transfer.
+    public static let allowedKeyFiles = ["test.key", "test-sha512.key", "test-sha1.key"]
+    /// Key files the servers must reject: same name as test.key but another secret; a name they do not know.
+    public static let rejectedKeyFiles = ["wrong-secret.key", "unknown.key"]
+
+    public var endpoint: String { "\(address):\(port)" }
+
+    /// The server's stdout and stderr.
+    public var logFile: String { workDirectory + "/server.log" }
+
+    /// Absolute path of `Zones/keys/<name>` in the checkout (not the server's copy).
+    public func keyFile(_ name: String = "test.key") -> String {
+        ProjectPaths.keys + "/" + name
+    }
+
+    /// The last `lines` lines of the server log, for failure messages.
+    public func logTail(lines: Int = 40) -> String {
+        DNSServerFixture.tail(of: logFile, lines: lines)
+    }
+
+    /// Runs `dig @address -p port <arguments>` (UDP unless the arguments say otherwise).
+    public func digCommand(_ arguments: [String], timeout: Double = 15) throws -> ProcessResult {
+        try runProcess("dig", ["@\(address)", "-p", "\(port)"] + arguments, timeout: timeout)
+    }
+
+    /// Runs `dig @address -p port +short +norecurse NAME TYPE` and returns the non-empty answer lines,
+    /// sorted. Retries once over TCP if the UDP query fails; throws if that fails too.
+    /// NXDOMAIN and NODATA give an empty array.
+    public func dig(_ name: String, _ type: String) throws -> [String] {
+        let arguments = ["+short", "+norecurse", "+time=2", "+tries=1", name, type]
+        var result = try digCommand(arguments)
+        if !result.succeeded {
+            result = try digCommand(["+tcp"] + arguments)
+        }
+        guard result.succeeded else { throw DNSServerFixtureError.commandFailed("dig \(name) \(type)", result) }
+        return result.stdoutLines
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix(";") }
+            .sorted()
+    }
+
+    /// The SOA serial of `zone`.
+    public func serial(_ zone: String = "example.test.") throws -> UInt32 {
+        let soa = try dig(zone, "SOA")
+        guard soa.count == 1 else {
+            throw DNSServerFixtureError.commandFailed("dig \(zone) SOA", ProcessResult(status: 0, stdout: soa.joined(separator: "\n"), stderr: ""))
+        }
+        let fields = soa[0].split(separator: " ")
+        guard fields.count >= 3, let serial = UInt32(fields[2]) else {
+            throw DNSServerFixtureError.commandFailed("dig \(zone) SOA", ProcessResult(status: 0, stdout: soa[0], stderr: ""))
+        }
+        return serial
+    }
+
+    /// AXFR of `zone` signed with `keyFile` (default `keyFile()`, i.e. test.key) via
+    /// `dig -k KEYFILE +noall +answer ZONE AXFR`. Returns the record lines as dig prints them
+    /// (tabs collapsed to single spaces), in transfer order, SOA first and last. Throws
+    /// `transferFailed` if dig reports a failure or nothing came.
+    public func axfr(_ zone: String = "example.test.", keyFile: String? = nil) throws -> [String] {
+        let result = try digCommand(["-k", keyFile ?? self.keyFile(), "+noall", "+answer", "+nocmd", zone, "AXFR"])
+        let lines = result.stdoutLines
+        let failed = !result.succeeded || lines.isEmpty || lines.contains { $0.contains("Transfer failed") }
+            || !lines.contains { $0.split(whereSeparator: \.isWhitespace).count > 3 && $0.split(whereSeparator: \.isWhitespace)[3] == "SOA" }
+        if failed { throw DNSServerFixtureError.transferFailed(zone, result) }
+        return lines
+            .filter { !$0.hasPrefix(";") }
+            .map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+    }
+
+    /// Sends updates with `nsupdate -t 5 -k KEYFILE` (default `keyFile()`, i.e. test.key), script on stdin.
+    ///
+    /// You give the body: `update add|delete ...`, `prereq ...`, optionally `zone Z`, `ttl`, `class`;
+    /// several messages may be given, separated by `send` lines. This adds `server ADDRESS PORT` in
+    /// front; if no line is a `zone` line, it puts before each message `zone Z` for the longest fixture
+    /// zone that contains the message's first `update`/`prereq` name (so that nsupdate never asks the
+    /// system resolver for the zone); and it appends `send` unless the last line is `send`.
+    /// nsupdate stops at the first failing message. Returns the result as is: check `status`
+    /// (0 on success) and `stderr` (for example "update failed: NOTAUTH(BADSIG)").
+    public func nsupdate(_ lines: [String], keyFile: String? = nil) throws -> ProcessResult {
+        try runNsupdate(lines, arguments: ["-k", keyFile ?? self.keyFile()])
+    }
+
+    /// Like `nsupdate(_:keyFile:)` but without TSIG: the servers must refuse it.
+    public func nsupdateUnsigned(_ lines: [String]) throws -> ProcessResult {
+        try runNsupdate(lines, arguments: [])
+    }
+
+    private func runNsupdate(_ lines: [String], arguments: [String]) throws -> ProcessResult {
+        var script = ["server \(address) \(port)"]
+        let trimmed = lines.map { $0.trimmingCharacters(in: .whitespaces) }
+        func isSend(_ line: String) -> Bool { line.lowercased() == "send" }
+        if trimmed.contains(where: { $0.lowercased().hasPrefix("zone ") }) {
+            script += trimmed
+        } else {
+            // One `zone` line per message (nsupdate keeps the zone across `send`).
+            var message: [String] = []
+            for line in trimmed {
+                message.append(line)
+                if isSend(line) {
+                    script += ["zone \(try Self.zone(for: message))"] + message
+                    message = []
+                }
+            }
+            if message.contains(where: { !$0.isEmpty }) {
+                script += ["zone \(try Self.zone(for: message))"] + message
+            }
+        }
+        if !isSend(trimmed.last(where: { !$0.isEmpty }) ?? "") { script.append("send") }
+        return try runProcess("nsupdate", ["-t", "5"] + arguments, input: script.joined(separator: "\n") + "\n", timeout: 30)
+    }
+
+    static func zone(for lines: [String]) throws -> String {
+        for line in lines {
+            let words = line.split(whereSeparator: \.isWhitespace).map { String($0).lowercased() }
+            guard let first = words.first, ["update", "prereq"].contains(first) else { continue }
+            var index = 1
+            if index < words.count, ["add", "delete", "del", "nxdomain", "yxdomain", "nxrrset", "yxrrset"].contains(words[index]) {
+                index += 1
+            }
+            guard index < words.count else { continue }
+            var name = words[index]
+            if !name.hasSuffix(".") { name += "." }
+            let matches = zones.filter { name == $0 || name.hasSuffix("." + $0) }
+            if let best = matches.max(by: { $0.count < $1.count }) { return best }
+            break
+        }
+        throw DNSServerFixtureError.noZoneFor(lines)
+    }
+}
+
+/// Starts a fresh server of `kind` from Zones/ in a new temp directory on a free loopback port, waits
+/// (at most 10 s) until it answers the SOA of all three zones and its own identity over UDP and TCP,
+/// runs `body`, and always stops the server by its PID (SIGTERM, SIGKILL after 5 s) and removes the
+/// temp directory, also when `body` throws or the task is cancelled.
+///
+/// Every call is independent (own directory, own port), so parallel tests may each start their own.
+/// Set `DNSFIX_KEEP_SERVER_DIRS=1` to keep the directories (config, zones, journal, server.log).
+public func withDNSServer<T>(
+    _ kind: DNSServerKind,
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (RunningDNSServer) async throws -> T
+) async throws -> T {
+    let instance = try await DNSServerFixture.startOffPool(kind)
+    let result: T
+    do {
+        result = try await body(instance.server)
+    } catch {
+        await DNSServerFixture.stopOffPool(instance)
+        throw error
+    }
+    await DNSServerFixture.stopOffPool(instance)
+    return result
+}
+
+/// The machinery behind `withDNSServer`.
+enum DNSServerFixture {
+    static let address = "127.0.0.1"
+    static let startTimeout = 10.0
+    static let maxAttempts = 5
+
+    /// Start-up polls and stopping waits block: they run on a thread of their own, so that they
+    /// neither tie up the (small) Swift concurrency pool nor get delayed past their deadlines by a
+    /// pool that is busy with tests' blocking dig and nsupdate calls.
+    static func startOffPool(_ kind: DNSServerKind) async throws -> Instance {
+        let cancelled = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await onDedicatedThread { try start(kind, cancelled: cancelled) }
+        } onCancel: {
+            cancelled.set()
+        }
+    }
+
+    static func stopOffPool(_ instance: Instance) async {
+        _ = try? await onDedicatedThread { instance.stop() }
+    }
+
+    static func onDedicatedThread<R: Sendable>(_ work: @escaping @Sendable () throws -> R) async throws -> R {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.name = "TestSupport.DNSServerFixture"
+            thread.start()
+        }
+    }
+
+    final class CancellationFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set() { lock.lock(); value = true; lock.unlock() }
+        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    }
+
+    final class Instance: @unchecked Sendable {
+        let server: RunningDNSServer
+        let process: Process
+        let log: FileHandle
+        private let lock = NSLock()
+        private var stopped = false
+
+        init(server: RunningDNSServer, process: Process, log: FileHandle) {
+            self.server = server
+            self.process = process
+            self.log = log
+        }
+
+        func stop() {
+            lock.lock()
+            defer { lock.unlock() }
+            guard !stopped else { return }
+            stopped = true
+            DNSServerFixture.terminate(process)
+            try? log.close()
+            PortRegistry.shared.release(server.port)
+            DNSServerFixture.removeDirectory(server.workDirectory)
+        }
+    }
+
+    static func start(_ kind: DNSServerKind, cancelled: CancellationFlag) throws -> Instance {
+        let executable = try findExecutable(kind == .bind ? "named" : "knotd")
+        let workDirectory = try makeWorkDirectory(kind)
+        do {
+            try populate(workDirectory, for: kind)
+        } catch {
+            removeDirectory(workDirectory)
+            throw error
+        }
+        var lastReason = ""
+        var lastLog = ""
+        for attempt in 1...maxAttempts {
+            let port: UInt16
+            do {
+                port = try PortRegistry.shared.reserve()
+            } catch {
+                removeDirectory(workDirectory)
+                throw error
+            }
+            let outcome: AttemptOutcome
+            do {
+                outcome = try attemptStart(
+                    kind, executable: executable, workDirectory: workDirectory, port: port, cancelled: cancelled)
+            } catch {
+                // Cancelled, or the config could not be written; attemptStart has stopped what it started.
+                PortRegistry.shared.release(port)
+                removeDirectory(workDirectory)
+                throw error
+            }
+            switch outcome {
+            case .ready(let instance):
+                return instance
+            case .portTaken(let reason, let log):
+                PortRegistry.shared.release(port)
+                lastReason = "port \(port): \(reason)"
+                lastLog = log
+                resetWorkDirectory(workDirectory)
+                continue
+            case .failed(let reason, let log):
+                PortRegistry.shared.release(port)
+                removeDirectory(workDirectory)
+                throw DNSServerFixtureError.startFailed(kind, attempts: attempt, reason: reason, logTail: log)
+            }
+        }
+        removeDirectory(workDirectory)
+        throw DNSServerFixtureError.startFailed(kind, attempts: maxAttempts, reason: lastReason, logTail: lastLog)
+    }
+
+    enum AttemptOutcome {
+        case ready(Instance)
+        case portTaken(String, log: String)
+        case failed(String, log: String)
+    }
+
+    static func attemptStart(
+        _ kind: DNSServerKind, executable: String, workDirectory: String, port: UInt16, cancelled: CancellationFlag
+    ) throws -> AttemptOutcome {
+        let configFile = try writeConfig(kind, workDirectory: workDirectory, port: port)
+        let logPath = workDirectory + "/server.log"
+        guard FileManager.default.createFile(atPath: logPath, contents: nil),
+              let log = FileHandle(forWritingAtPath: logPath) else {
+            return .failed("cannot open \(logPath)", log: "")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        switch kind {
+        case .bind:
+            // -g: foreground, log to stderr. No -u: as root named then simply stays root, which
+            // avoids needing the bind user to own the temp directory.
+            process.arguments = ["-g", "-c", configFile]
+        case .knot:
+            // knotd stays in the foreground unless -d; it logs to stderr as configured.
+            process.arguments = ["-c", configFile]
+        }
+        process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = log
+        process.standardError = log
+        let started = Date()
+        do {
+            try process.run()
+        } catch {
+            try? log.close()
+            return .failed("cannot launch \(executable): \(error)", log: "")
+        }
+
+        func giveUp(_ outcome: (String, String) -> AttemptOutcome, _ reason: String) -> AttemptOutcome {
+            terminate(process)
+            try? log.close()
+            return outcome(reason, tail(of: logPath, lines: 40))
+        }
+
+        let deadline = Date().addingTimeInterval(startTimeout)
+        while true {
+            let logText = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            let portInUse = logText.localizedCaseInsensitiveContains("address in use")
+                || logText.localizedCaseInsensitiveContains("already in use")
+            if !process.isRunning {
+                let status = process.terminationStatus
+                if portInUse {
+                    return giveUp(AttemptOutcome.portTaken, "\(executable) could not bind (exit status \(status))")
+                }
+                return giveUp(AttemptOutcome.failed, "\(executable) exited with status \(status) during start-up")
+            }
+            if portInUse {
+                // named keeps running without the socket it could not bind.
+                return giveUp(AttemptOutcome.portTaken, "\(executable) reports the address in use")
+            }
+            if let identity = DNSProbe.serverIdentity(address: address, port: port, timeout: 0.2) {
+                if identity != workDirectory {
+                    // Someone else answers on this port (for example a server sharing it via SO_REUSEPORT).
+                    return giveUp(AttemptOutcome.portTaken, "another server (identity \"\(identity)\") answers on it")
+                }
+                if DNSProbe.serverIdentity(address: address, port: port, tcp: true, timeout: 0.5) == workDirectory,
+                   RunningDNSServer.zones.allSatisfy({ DNSProbe.servesZone(address: address, port: port, zone: $0, timeout: 0.5) })
+                {
+                    let server = RunningDNSServer(
+                        kind: kind, address: address, port: port, workDirectory: workDirectory,
+                        pid: process.processIdentifier, startupSeconds: Date().timeIntervalSince(started))
+                    return .ready(Instance(server: server, process: process, log: log))
+                }
+            }
+            if cancelled.isSet {
+                terminate(process)
+                try? log.close()
+                throw CancellationError()
+            }
+            if Date() >= deadline { break }
+            usleep(5_000)
+        }
+        return giveUp(AttemptOutcome.failed, "no answer (SOA of \(RunningDNSServer.zones.joined(separator: ", ")) and id.server over UDP and TCP) within \(startTimeout) s")
+    }
+
+    /// SIGTERM to the PID we started, up to 5 s to exit, then SIGKILL and up to 5 s more.
+    /// Only signals while Foundation has not reaped the child, so the PID cannot have been reused.
+    static func terminate(_ process: Process) {
+        let pid = process.processIdentifier
+        guard pid > 0 else { return }
+        if process.isRunning { kill(pid, SIGTERM) }
+        if waitForExit(process, seconds: 5) { return }
+        if process.isRunning { kill(pid, SIGKILL) }
+        _ = waitForExit(process, seconds: 5)
+    }
+
+    static func waitForExit(_ process: Process, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning {
+            if Date() >= deadline { return false }
+            usleep(2_000)
+        }
+        return true
+    }
+
+    // MARK: - Work directory
+
+    static func makeWorkDirectory(_ kind: DNSServerKind) throws -> String {
+        var base = NSTemporaryDirectory()
+        // Knot's control socket lives in it: keep the path well below the 108-byte sun_path limit.
+        if base.utf8.count > 60 { base = "/tmp/" }
+        if !base.hasSuffix("/") { base += "/" }
+        var template = Array((base + "dnsfix-\(kind.rawValue)-XXXXXX").utf8CString)
+        let path: String? = template.withUnsafeMutableBufferPointer { buffer in
+            guard let result = mkdtemp(buffer.baseAddress!) else { return nil }
+            return String(cString: result)
+        }
+        guard let path else {
+            throw DNSServerFixtureError.startFailed(kind, attempts: 0, reason: "mkdtemp in \(base) failed (errno \(errno))", logTail: "")
+        }
+        return path
+    }
+
+    /// Copies the zone files and keys/ from Zones/ into `directory`; for Knot also writes
+    /// knot-keys.conf from the allowed key files (the BIND key files stay the single source of truth).
+    static func populate(_ directory: String, for kind: DNSServerKind) throws {
+        let fileManager = FileManager.default
+        let zonesDirectory = ProjectPaths.zones
+        for zone in RunningDNSServer.zones {
+            let file = String(zone.dropLast()) + ".zone"
+            try fileManager.copyItem(atPath: zonesDirectory + "/" + file, toPath: directory + "/" + file)
+        }
+        try fileManager.copyItem(atPath: zonesDirectory + "/keys", toPath: directory + "/keys")
+        if kind == .knot {
+            var text = "# Generated from keys/*.key by TestSupport; do not edit.\nkey:\n"
+            for file in RunningDNSServer.allowedKeyFiles {
+                text += try TestKeyFile.load(directory + "/keys/" + file).knotConfigEntry
+            }
+            try text.write(toFile: directory + "/knot-keys.conf", atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// After a failed attempt: drop what the server wrote, keep the copied inputs.
+    static func resetWorkDirectory(_ directory: String) {
+        let keep: Set<String> = Set(RunningDNSServer.zones.map { String($0.dropLast()) + ".zone" })
+            .union(["keys", "knot-keys.conf"])
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for entry in entries where !keep.contains(entry) {
+            try? FileManager.default.removeItem(atPath: directory + "/" + entry)
+        }
+    }
+
+    static func removeDirectory(_ directory: String) {
+        if let keep = ProcessInfo.processInfo.environment["DNSFIX_KEEP_SERVER_DIRS"], !keep.isEmpty, keep != "0" {
+            FileHandle.standardError.write(Data("TestSupport: keeping \(directory)\n".utf8))
+            return
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Writes named.conf or knot.conf from its template; returns its path.
+    static func writeConfig(_ kind: DNSServerKind, workDirectory: String, port: UInt16) throws -> String {
+        let name = kind == .bind ? "named.conf" : "knot.conf"
+        let template = try String(contentsOfFile: ProjectPaths.zones + "/" + name + ".in", encoding: .utf8)
+        let text = template
+            .replacingOccurrences(of: "@ADDRESS@", with: address)
+            .replacingOccurrences(of: "@PORT@", with: String(port))
+            .replacingOccurrences(of: "@WORKDIR@", with: workDirectory)
+        if let range = text.range(of: #"@[A-Z_]+@"#, options: .regularExpression) {
+            throw DNSServerFixtureError.badTemplate("\(name).in: unknown placeholder \(text[range])")
+        }
+        let path = workDirectory + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The last `lines` lines of a server log, without named's build banner.
+    static func tail(of path: String, lines: Int) -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "(no log at \(path))" }
+        let noise = ["built with ", "compiled with ", "linked to ", "compiled by ", "-----", "BIND 9 is maintained",
+                     "Inc. (ISC)", "corporation.  Support", "available at https://www.isc.org"]
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !noise.contains { line.contains($0) } }
+            .suffix(lines).joined(separator: "\n")
+    }
+}
+
+/// A loopback port on which nothing listens (free for UDP and TCP when checked), for tests of an
+/// unreachable server. It stays reserved for the rest of the process, so no fixture server of this
+/// process will ever be started on it.
+public func freeLoopbackPort() throws -> UInt16 {
+    try PortRegistry.shared.reserve()
+}
+
+/// Hands out loopback ports that are free for both UDP and TCP and not given to another live
+/// fixture of this process. Ports come from below the kernel's ephemeral range when there is room
+/// (so client sockets of dig, nsupdate and the code under test cannot grab them in between), else
+/// from the kernel (bind to port 0).
+final class PortRegistry: @unchecked Sendable {
+    static let shared = PortRegistry()
+
+    private let lock = NSLock()
+    private var inUse: Set<UInt16> = []
+
+    func reserve() throws -> UInt16 {
+        let ephemeralStart = Self.ephemeralRangeStart()
+        for _ in 0..<200 {
+            let candidate: UInt16?
+            if ephemeralStart > 12_000 {
+                candidate = UInt16(Int.random(in: 10_000..<ephemeralStart))
+            } else {
+                candidate = Self.kernelChosenUDPPort()
+            }
+            guard let port = candidate else { continue }
+            lock.lock()
+            let taken = inUse.contains(port)
+            if !taken { inUse.insert(port) }
+            lock.unlock()
+            if taken { continue }
+            if Self.isFree(port) { return port }
+            release(port)
+        }
+        throw DNSServerFixtureError.noFreePort
+    }
+
+    func release(_ port: UInt16) {
+        lock.lock()
+        inUse.remove(port)
+        lock.unlock()
+    }
+
+    static func ephemeralRangeStart() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8),
+              let first = text.split(whereSeparator: \.isWhitespace).first, let value = Int(first)
+        else { return 0 }
+        return value
+    }
+
+    static func kernelChosenUDPPort() -> UInt16? {
+        guard let fd = bindSocket(udp: true, port: 0) else { return nil }
+        defer { close(fd) }
+        var sin = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let result = withUnsafeMutablePointer(to: &sin) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return result == 0 ? UInt16(bigEndian: sin.sin_port) : nil
+    }
+
+    /// Both a UDP and a TCP socket can bind 127.0.0.1:port right now.
+    static func isFree(_ port: UInt16) -> Bool {
+        guard let udp = bindSocket(udp: true, port: port) else { return false }
+        defer { close(udp) }
+        guard let tcp = bindSocket(udp: false, port: port) else { return false }
+        close(tcp)
+        return true
+    }
+
+    static func bindSocket(udp: Bool, port: UInt16) -> Int32? {
+        #if canImport(Glibc)
+        let type = udp ? Int32(SOCK_DGRAM.rawValue) : Int32(SOCK_STREAM.rawValue)
+        #else
+        let type = udp ? SOCK_DGRAM : SOCK_STREAM
+        #endif
+        guard var sin = DNSProbe.socketAddress(DNSServerFixture.address, port) else { return nil }
+        let fd = socket(AF_INET, type, 0)
+        guard fd >= 0 else { return nil }
+        let result = withUnsafePointer(to: &sin) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else { close(fd); return nil }
+        return fd
+    }
+}
