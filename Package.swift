@@ -12,6 +12,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        // Spawns dig, nsupdate, dnsfix, named and knotd for the tests and the benchmarks, instead of
+        // Foundation's Process (whose Linux run() can crash in memcpy, an over-read of dirent.d_name).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // C libraries: a module map over a shim header each, found through pkg-config.
@@ -25,6 +28,8 @@ let package = Package(
         .target(name: "DNSUpdate", dependencies: ["DNSModel", "CLDNS"]),
         // Master zone files through libzscanner: the only code that imports CZoneScanner.
         .target(name: "ZoneFile", dependencies: ["DNSModel", "CZoneScanner"]),
+        // Pure: duplicate and conflicting records in zones, and the guarded repairs.
+        .target(name: "Audit", dependencies: ["DNSModel"]),
         // Pure: the config model and, later, the state machine.
         .target(name: "FailoverCore", dependencies: ["DNSModel", .product(name: "TOMLKit", package: "TOMLKit")]),
 
@@ -45,11 +50,16 @@ let package = Package(
         ),
 
         // Starts real named and knotd from Zones/ for the tests and the benchmarks.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "DNSModelTests", dependencies: ["DNSModel"]),
         .testTarget(name: "DNSUpdateTests", dependencies: ["DNSUpdate", "DNSModel", "TestSupport"]),
         .testTarget(name: "ZoneFileTests", dependencies: ["ZoneFile", "DNSModel", "TestSupport"]),
         .testTarget(name: "FailoverCoreTests", dependencies: ["FailoverCore"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "DNSModel", "ZoneFile"]),
         .testTarget(name: "DNSFixCLITests", dependencies: ["DNSModel", "TestSupport"]),
     ]
 )

@@ -55,6 +55,28 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
+    /// The address whose PTR lives at `reverseName`; nil for names that are not a whole address
+    /// (a reverse zone's apex, an RFC 2317 delegation).
+    public init?(reverseName: DNSName) {
+        let labels = reverseName.labels
+        guard labels.count >= 2, labels.last == "arpa" else { return nil }
+        let digits = labels.dropLast(2).reversed()
+        switch labels[labels.count - 2] {
+        case "in-addr":
+            guard digits.count == 4 else { return nil }
+            let octets = digits.compactMap { UInt8($0) }
+            guard octets.count == 4 else { return nil }
+            self.bytes = octets
+        case "ip6":
+            guard digits.count == 32 else { return nil }
+            let nibbles = digits.compactMap { $0.count == 1 ? UInt8($0, radix: 16) : nil }
+            guard nibbles.count == 32 else { return nil }
+            self.bytes = stride(from: 0, to: 32, by: 2).map { nibbles[$0] << 4 | nibbles[$0 + 1] }
+        default:
+            return nil
+        }
+    }
+
     /// The record type that holds this address: A or AAAA.
     public var recordType: RecordType { family == .v4 ? .a : .aaaa }
 

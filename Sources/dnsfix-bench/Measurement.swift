@@ -10,13 +10,13 @@ struct Measurement {
     init(method: String) { self.method = method }
 
     /// Times `body` once per iteration, and the whole series.
-    static func series(_ method: String, count: Int, _ body: (Int) throws -> Void) rethrows -> Measurement {
+    static func series(_ method: String, count: Int, _ body: (Int) async throws -> Void) async rethrows -> Measurement {
         var measurement = Measurement(method: method)
         let clock = ContinuousClock()
         let started = clock.now
         for index in 0..<count {
             let before = clock.now
-            try body(index)
+            try await body(index)
             measurement.record(clock.now - before)
         }
         measurement.wall = clock.now - started

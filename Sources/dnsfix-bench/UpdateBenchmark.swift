@@ -13,6 +13,9 @@ struct UpdateBenchmark: AsyncParsableCommand {
     @Option(help: "Updates per method.")
     var count = 1000
 
+    @Option(help: "Updates sent before measuring, so that no method pays for the server's warm-up.")
+    var warmup = 200
+
     @Option(help: "The server to measure against: bind or knot.")
     var server: String = "bind"
 
@@ -27,44 +30,65 @@ struct UpdateBenchmark: AsyncParsableCommand {
             func address(_ index: Int) -> String { "192.0.2.\(index % 200 + 1)" }
             print("\(count) sequential TSIG-signed replace updates (delete RRset + add) per method, \(kind) on \(server.endpoint)\n")
 
+            // Each method must change the zone once per update: the SOA serial proves the server applied them.
+            var serial = try await server.serial()
+            func checkApplied(_ method: String) async throws {
+                let now = try await server.serial()
+                guard now &- serial == UInt32(count) else {
+                    throw ValidationError("\(method): the serial moved by \(now &- serial), not \(count): updates were lost")
+                }
+                serial = now
+            }
+
             let client = try DNSClient(server: endpoint, key: key)
-            let libraryName = try DNSName("bench-library.example.test.")
-            let library = try Measurement.series("library: DNSClient.send", count: count) { index in
+            func replace(_ name: DNSName, _ index: Int) throws {
                 try client.send(UpdatePlan(zone: zone, operations: [
-                    .deleteRRset(libraryName, .a),
-                    .add(ResourceRecord(name: libraryName, ttl: 30, data: .address(try IPAddress(address(index))))),
+                    .deleteRRset(name, .a),
+                    .add(ResourceRecord(name: name, ttl: 30, data: .address(try IPAddress(address(index))))),
                 ]))
             }
+            let warmupName = try DNSName("bench-warmup.example.test.")
+            for index in 0..<warmup { try replace(warmupName, index) }
+            serial = try await server.serial()
+
+            let libraryName = try DNSName("bench-library.example.test.")
+            let library = try await Measurement.series("library: DNSClient.send", count: count) { index in
+                try replace(libraryName, index)
+            }
+            try await checkApplied(library.method)
 
             let registrar = Registrar(client: client)
             let registrarName = try DNSName("bench-registrar.example.test.")
-            let verified = try Measurement.series("library: Registrar.apply (read, update, verify)", count: count) { index in
+            let verified = try await Measurement.series("library: Registrar.apply (read, update, verify)", count: count) { index in
                 _ = try registrar.apply(AddressRegistration(name: registrarName, addresses: [try IPAddress(address(index))], ttl: 30),
                                         zone: zone)
             }
+            try await checkApplied(verified.method)
 
             let dnsfix = ProjectPaths.product("dnsfix")
-            let perProcess = try Measurement.series("process per update: dnsfix update", count: count) { index in
-                let result = try runProcess(dnsfix, ["update", "--server", server.endpoint, "--key-file", keyPath,
-                                                     "--zone", "example.test.", "--name", "bench-dnsfix.example.test.",
-                                                     "--address", address(index)])
+            let perProcess = try await Measurement.series("process per update: dnsfix update", count: count) { index in
+                let result = try await runProcess(dnsfix, ["update", "--server", server.endpoint, "--key-file", keyPath,
+                                                           "--zone", "example.test.", "--name", "bench-dnsfix.example.test.",
+                                                           "--address", address(index)])
                 guard result.status == 0 else { throw ValidationError("dnsfix update failed: \(result.stderr)") }
             }
+            try await checkApplied(perProcess.method)
 
             func script(_ name: String, _ index: Int) -> String {
                 "zone example.test.\nupdate delete \(name) A\nupdate add \(name) 30 A \(address(index))\nsend\n"
             }
             let server = "server \(server.address) \(server.port)\n"
-            let nsupdate = try Measurement.series("process per update: nsupdate", count: count) { index in
-                let result = try runProcess("nsupdate", ["-k", keyPath], input: server + script("bench-nsupdate.example.test.", index))
+            let nsupdate = try await Measurement.series("process per update: nsupdate", count: count) { index in
+                let result = try await runProcess("nsupdate", ["-k", keyPath], input: server + script("bench-nsupdate.example.test.", index))
                 guard result.status == 0 else { throw ValidationError("nsupdate failed: \(result.stderr)") }
             }
+            try await checkApplied(nsupdate.method)
 
             var batch = Measurement(method: "one nsupdate batch")
             let input = server + (0..<count).map { script("bench-batch.example.test.", $0) }.joined()
             let clock = ContinuousClock()
             let started = clock.now
-            let result = try runProcess("nsupdate", ["-k", keyPath], input: input, timeout: 600)
+            let result = try await runProcess("nsupdate", ["-k", keyPath], input: input, timeout: 600)
             guard result.status == 0 else { throw ValidationError("nsupdate batch failed: \(result.stderr)") }
             batch.wall = clock.now - started
             batch.count = count
@@ -72,6 +96,7 @@ struct UpdateBenchmark: AsyncParsableCommand {
             let mean = batch.wall / count
             for _ in 0..<count { batch.record(mean) }
             batch.wall = clock.now - started
+            try await checkApplied(batch.method)
 
             Table.print([library, verified, perProcess, nsupdate, batch],
                         baselines: [("nsupdate/update", nsupdate), ("nsupdate batch", batch)])

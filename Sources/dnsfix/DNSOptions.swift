@@ -27,8 +27,7 @@ struct DNSOptions: ParsableArguments {
 
     /// The key from the options, else from the config; nil for unsigned messages.
     func tsigKey(config: DNSSettings?) throws -> TSIGKey? {
-        if let key, keyFile != nil {
-            _ = key
+        if key != nil && keyFile != nil {
             throw CommandFailure(usage: "give either --key or --key-file, not both")
         }
         if let key { return try TSIGKey(inline: key) }

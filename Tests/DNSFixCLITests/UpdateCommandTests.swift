@@ -4,8 +4,8 @@ import Testing
 
 /// `dnsfix update` as a restart script runs it: the built binary, real servers, exit codes.
 @Suite struct UpdateCommandTests {
-    func dnsfix(_ arguments: [String]) throws -> ProcessResult {
-        try runProcess(ProjectPaths.product("dnsfix"), arguments, timeout: 60)
+    func dnsfix(_ arguments: [String]) async throws -> ProcessResult {
+        try await runProcess(ProjectPaths.product("dnsfix"), arguments, timeout: 60)
     }
 
     func base(_ server: RunningDNSServer, name: String) -> [String] {
@@ -18,24 +18,24 @@ import Testing
     func replaceIdempotencyAndRemove(kind: DNSServerKind) async throws {
         try await withDNSServer(kind) { server in
             let name = unique("app")
-            let set = try dnsfix(base(server, name: name) + ["--address", "192.0.2.50", "--address", "2001:db8::50", "--ttl", "45"])
+            let set = try await dnsfix(base(server, name: name) + ["--address", "192.0.2.50", "--address", "2001:db8::50", "--ttl", "45"])
             #expect(set.status == 0, "\(set.stderr)")
             #expect(set.stdout.contains("set to 192.0.2.50, 2001:db8::50"))
-            #expect(try server.dig(name, "A") == ["192.0.2.50"])
-            #expect(try server.dig(name, "AAAA") == ["2001:db8::50"])
+            #expect(try await server.dig(name, "A") == ["192.0.2.50"])
+            #expect(try await server.dig(name, "AAAA") == ["2001:db8::50"])
 
-            let again = try dnsfix(base(server, name: name) + ["--address", "192.0.2.50", "--address", "2001:db8::50", "--ttl", "45"])
+            let again = try await dnsfix(base(server, name: name) + ["--address", "192.0.2.50", "--address", "2001:db8::50", "--ttl", "45"])
             #expect(again.status == 0)
             #expect(again.stdout.contains("nothing sent"))
 
-            let moved = try dnsfix(base(server, name: name) + ["--address", "192.0.2.51"])
+            let moved = try await dnsfix(base(server, name: name) + ["--address", "192.0.2.51"])
             #expect(moved.status == 0, "\(moved.stderr)")
-            #expect(try server.dig(name, "A") == ["192.0.2.51"])
-            #expect(try server.dig(name, "AAAA").isEmpty, "replace means exactly the given addresses")
+            #expect(try await server.dig(name, "A") == ["192.0.2.51"])
+            #expect(try await server.dig(name, "AAAA").isEmpty, "replace means exactly the given addresses")
 
-            let removed = try dnsfix(base(server, name: name) + ["--address", "192.0.2.51", "--remove"])
+            let removed = try await dnsfix(base(server, name: name) + ["--address", "192.0.2.51", "--remove"])
             #expect(removed.status == 0, "\(removed.stderr)")
-            #expect(try server.dig(name, "A").isEmpty)
+            #expect(try await server.dig(name, "A").isEmpty)
         }
     }
 
@@ -43,14 +43,14 @@ import Testing
     func compareAndSwapExitsThreeAndChangesNothing(kind: DNSServerKind) async throws {
         try await withDNSServer(kind) { server in
             let name = unique("cas")
-            #expect(try dnsfix(base(server, name: name) + ["--address", "192.0.2.40"]).status == 0)
-            let lost = try dnsfix(base(server, name: name) + ["--address", "192.0.2.50", "--expect-current", "192.0.2.41"])
+            #expect(try await dnsfix(base(server, name: name) + ["--address", "192.0.2.40"]).status == 0)
+            let lost = try await dnsfix(base(server, name: name) + ["--address", "192.0.2.50", "--expect-current", "192.0.2.41"])
             #expect(lost.status == 3)
             #expect(lost.stderr.contains("prerequisite failed"))
-            #expect(try server.dig(name, "A") == ["192.0.2.40"])
-            let won = try dnsfix(base(server, name: name) + ["--address", "192.0.2.50", "--expect-current", "192.0.2.40"])
+            #expect(try await server.dig(name, "A") == ["192.0.2.40"])
+            let won = try await dnsfix(base(server, name: name) + ["--address", "192.0.2.50", "--expect-current", "192.0.2.40"])
             #expect(won.status == 0, "\(won.stderr)")
-            #expect(try server.dig(name, "A") == ["192.0.2.50"])
+            #expect(try await server.dig(name, "A") == ["192.0.2.50"])
         }
     }
 
@@ -59,20 +59,33 @@ import Testing
         try await withDNSServer(kind) { server in
             let name = unique("ptr")
             let octet = Int.random(in: 100...250)
-            let dry = try dnsfix(base(server, name: name) + ["--address", "192.0.2.\(octet)", "--ptr", "--dry-run"])
+            let dry = try await dnsfix(base(server, name: name) + ["--address", "192.0.2.\(octet)", "--ptr", "--dry-run"])
             #expect(dry.status == 0, "\(dry.stderr)")
             #expect(dry.stdout.contains("update add \(name) 30 IN A 192.0.2.\(octet)"))
             #expect(dry.stdout.contains("zone 2.0.192.in-addr.arpa."))
             #expect(dry.stdout.contains("update add \(octet).2.0.192.in-addr.arpa. 30 IN PTR \(name)"))
-            #expect(try server.dig(name, "A").isEmpty, "a dry run sends nothing")
+            #expect(try await server.dig(name, "A").isEmpty, "a dry run sends nothing")
 
-            let result = try dnsfix(base(server, name: name) + ["--address", "192.0.2.\(octet)", "--ptr", "--json"])
+            let result = try await dnsfix(base(server, name: name) + ["--address", "192.0.2.\(octet)", "--ptr", "--json"])
             #expect(result.status == 0, "\(result.stderr)")
             let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
             #expect(json?["status"] as? String == "ok")
             #expect(json?["changed"] as? Bool == true)
             #expect((json?["messages"] as? [String])?.count == 2)
-            #expect(try server.dig("\(octet).2.0.192.in-addr.arpa.", "PTR") == [name])
+            #expect(try await server.dig("\(octet).2.0.192.in-addr.arpa.", "PTR") == [name])
+        }
+    }
+
+    @Test(arguments: DNSServerKind.allCases)
+    func aSkewedClockIsNamed(kind: DNSServerKind) async throws {
+        try await withDNSServer(kind) { server in
+            let name = unique("skew")
+            // faketime shifts only this process's clock: the TSIG time is two hours off the server's.
+            let result = try await runProcess("faketime", ["-f", "-2h", ProjectPaths.product("dnsfix")]
+                + base(server, name: name) + ["--address", "192.0.2.50"], timeout: 60)
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stderr.contains("the clocks differ (BADTIME)"), "\(result.stderr)")
+            #expect(try await server.dig(name, "A").isEmpty)
         }
     }
 
@@ -82,23 +95,23 @@ import Testing
             let name = unique("wrong")
             let arguments = ["update", "--server", server.endpoint, "--key-file", server.keyFile("wrong-secret.key"),
                              "--zone", "example.test.", "--name", name, "--address", "192.0.2.50"]
-            let result = try dnsfix(arguments)
+            let result = try await dnsfix(arguments)
             #expect(result.status == 1)
             #expect(result.stderr.contains("BADSIG"))
             #expect(result.stderr.contains("the secret is wrong"))
-            #expect(try server.dig(name, "A").isEmpty)
-            let json = try dnsfix(arguments + ["--json"])
+            #expect(try await server.dig(name, "A").isEmpty)
+            let json = try await dnsfix(arguments + ["--json"])
             #expect(json.stdout.contains("\"status\":\"error\""))
             #expect(!json.stdout.contains("pUoUd3k0"), "no secret in output")
         }
     }
 
-    @Test func anUnreachableServerExitsFourWithinBoundedTime() throws {
+    @Test func anUnreachableServerExitsFourWithinBoundedTime() async throws {
         let port = try freeLoopbackPort()
         let started = ContinuousClock.now
-        let result = try dnsfix(["update", "--server", "127.0.0.1:\(port)", "--key-file", ProjectPaths.zones + "/keys/test.key",
-                                 "--zone", "example.test.", "--name", "app.example.test.", "--address", "192.0.2.50",
-                                 "--timeout", "0.5"])
+        let result = try await dnsfix(["update", "--server", "127.0.0.1:\(port)", "--key-file", ProjectPaths.zones + "/keys/test.key",
+                                       "--zone", "example.test.", "--name", "app.example.test.", "--address", "192.0.2.50",
+                                       "--timeout", "0.5"])
         #expect(result.status == 4)
         #expect(result.stderr.contains("DNS server 127.0.0.1:\(port) is unreachable"))
         #expect(ContinuousClock.now - started < .seconds(10))
@@ -112,23 +125,23 @@ import Testing
         (["--frobnicate"], "Unknown option '--frobnicate'"),
         ([], "give at least one --address"),
     ])
-    func badInputExitsTwoWithAClearMessage(extra: [String], message: String) throws {
+    func badInputExitsTwoWithAClearMessage(extra: [String], message: String) async throws {
         // No server is needed: bad input is caught before anything is sent.
         var arguments = ["update", "--server", "127.0.0.1:9", "--zone", "example.test.", "--name", "app.example.test."]
         if !extra.contains("--key") && !extra.contains("--key-file") {
             arguments += ["--key-file", ProjectPaths.zones + "/keys/test.key"]
         }
-        let result = try dnsfix(arguments + extra)
+        let result = try await dnsfix(arguments + extra)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
-    @Test func aMalformedKeyFileIsNamed() throws {
+    @Test func aMalformedKeyFileIsNamed() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).key").path
         try "key \"k\" {\n algorithm hmac-sha256;\n secret \"%%%\";\n};\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try dnsfix(["update", "--server", "127.0.0.1:9", "--zone", "example.test.", "--name", "app.example.test.",
-                                 "--address", "192.0.2.50", "--key-file", path])
+        let result = try await dnsfix(["update", "--server", "127.0.0.1:9", "--zone", "example.test.", "--name", "app.example.test.",
+                                       "--address", "192.0.2.50", "--key-file", path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(path) line 1: the secret of key k. is not valid base64"))
     }
@@ -155,13 +168,13 @@ import Testing
                 """
             try config.write(toFile: directory + "/dnsfix.toml", atomically: true, encoding: .utf8)
             // DNS-only mode: the shared name points at this node's own address.
-            let result = try dnsfix(["update", "--config", directory + "/dnsfix.toml", "--node", "node-b"])
+            let result = try await dnsfix(["update", "--config", directory + "/dnsfix.toml", "--node", "node-b"])
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(try server.dig(name, "A") == ["192.0.2.12"])
+            #expect(try await server.dig(name, "A") == ["192.0.2.12"])
 
             try config.replacingOccurrences(of: "ttl = 20", with: "ttl = \"20\"")
                 .write(toFile: directory + "/dnsfix.toml", atomically: true, encoding: .utf8)
-            let broken = try dnsfix(["update", "--config", directory + "/dnsfix.toml", "--node", "node-b"])
+            let broken = try await dnsfix(["update", "--config", directory + "/dnsfix.toml", "--node", "node-b"])
             #expect(broken.status == 2)
             #expect(broken.stderr.contains("\(directory)/dnsfix.toml:9: dns.ttl: must be a whole number"), "\(broken.stderr)")
         }

@@ -17,8 +17,8 @@ import Testing
             let registration = AddressRegistration(name: shared, addresses: [ip("192.0.2.50"), ip("2001:db8::50")], ttl: 30)
             let first = try registrar.apply(registration)
             #expect(first.changed)
-            #expect(try server.dig(shared.description, "A") == ["192.0.2.50"])
-            #expect(try server.dig(shared.description, "AAAA") == ["2001:db8::50"])
+            #expect(try await server.dig(shared.description, "A") == ["192.0.2.50"])
+            #expect(try await server.dig(shared.description, "AAAA") == ["2001:db8::50"])
 
             let second = try registrar.apply(registration)
             #expect(!second.changed, "a second identical run sends nothing")
@@ -35,11 +35,11 @@ import Testing
 
             let lost = AddressRegistration(name: shared, addresses: [ip("192.0.2.51")], ttl: 30, expectedCurrent: [ip("192.0.2.39")])
             #expect(throws: DNSError.prerequisiteFailed(rcode: .nxRRset, zone: exampleZone)) { try registrar.apply(lost) }
-            #expect(try server.dig(shared.description, "A") == ["192.0.2.40"], "nothing changed")
+            #expect(try await server.dig(shared.description, "A") == ["192.0.2.40"], "nothing changed")
 
             let won = AddressRegistration(name: shared, addresses: [ip("192.0.2.50")], ttl: 30, expectedCurrent: [ip("192.0.2.40")])
             #expect(try registrar.apply(won).changed)
-            #expect(try server.dig(shared.description, "A") == ["192.0.2.50"])
+            #expect(try await server.dig(shared.description, "A") == ["192.0.2.50"])
 
             let fromNothing = AddressRegistration(name: name("\(uniqueLabel("new")).example.test."),
                                                   addresses: [ip("192.0.2.52")], ttl: 30, expectedCurrent: [])
@@ -61,18 +61,18 @@ import Testing
             ]))
             _ = try registrar.apply(AddressRegistration(name: shared, addresses: [ip(first), ip("2001:db8::\(octet)")],
                                                         ttl: 30, managesPointers: true))
-            #expect(try server.dig(ip(first).reverseName.description, "PTR") == [shared.description])
-            #expect(try server.dig(ip("2001:db8::\(octet)").reverseName.description, "PTR") == [shared.description])
+            #expect(try await server.dig(ip(first).reverseName.description, "PTR") == [shared.description])
+            #expect(try await server.dig(ip("2001:db8::\(octet)").reverseName.description, "PTR") == [shared.description])
 
             _ = try registrar.apply(AddressRegistration(name: shared, addresses: [ip(second)], ttl: 30, managesPointers: true))
-            #expect(try server.dig(ip(first).reverseName.description, "PTR").isEmpty, "the lost address's PTR is removed")
-            #expect(try server.dig(ip("2001:db8::\(octet)").reverseName.description, "PTR").isEmpty)
-            #expect(try server.dig(ip(second).reverseName.description, "PTR") == [shared.description])
+            #expect(try await server.dig(ip(first).reverseName.description, "PTR").isEmpty, "the lost address's PTR is removed")
+            #expect(try await server.dig(ip("2001:db8::\(octet)").reverseName.description, "PTR").isEmpty)
+            #expect(try await server.dig(ip(second).reverseName.description, "PTR") == [shared.description])
 
             _ = try registrar.apply(AddressRegistration(name: shared, addresses: [ip(second)], ttl: 30,
                                                         managesPointers: true, mode: .remove))
-            #expect(try server.dig(shared.description, "A").isEmpty)
-            #expect(try server.dig(ip(second).reverseName.description, "PTR").isEmpty)
+            #expect(try await server.dig(shared.description, "A").isEmpty)
+            #expect(try await server.dig(ip(second).reverseName.description, "PTR").isEmpty)
         }
     }
 

@@ -20,24 +20,24 @@ struct ServerFixtureTests {
             #expect(server.address == "127.0.0.1")
             #expect(server.endpoint == "127.0.0.1:\(server.port)")
             for zone in RunningDNSServer.zones {
-                let soa = try server.dig(zone, "SOA")
+                let soa = try await server.dig(zone, "SOA")
                 #expect(soa == ["ns1.example.test. hostmaster.example.test. 1 3600 600 86400 300"], "\(zone)")
-                #expect(try server.dig(zone, "NS") == ["ns1.example.test."], "\(zone)")
+                #expect(try await server.dig(zone, "NS") == ["ns1.example.test."], "\(zone)")
             }
-            #expect(try server.dig("ns1.example.test.", "A") == ["127.0.0.1"])
-            #expect(try server.dig("node-a.example.test.", "A") == ["192.0.2.11"])
-            #expect(try server.dig("node-b.example.test.", "A") == ["192.0.2.12"])
-            #expect(try server.dig("node-a.example.test.", "AAAA") == ["2001:db8::11"])
-            #expect(try server.dig("node-b.example.test.", "AAAA") == ["2001:db8::12"])
-            #expect(try server.dig("www.example.test.", "A") == ["192.0.2.80"])
-            #expect(try server.dig("web.example.test.", "CNAME") == ["www.example.test."])
-            #expect(try server.dig("example.test.", "TXT") == ["\"dnsfix test zone\""])
-            #expect(try server.dig("11.2.0.192.in-addr.arpa.", "PTR") == ["node-a.example.test."])
-            #expect(try server.dig("12.2.0.192.in-addr.arpa.", "PTR") == ["node-b.example.test."])
-            #expect(try server.dig("80.2.0.192.in-addr.arpa.", "PTR") == ["www.example.test."])
-            #expect(try server.dig(Self.reverseName("2001:db8::11"), "PTR") == ["node-a.example.test."])
-            #expect(try server.dig(Self.reverseName("2001:db8::12"), "PTR") == ["node-b.example.test."])
-            #expect(try server.dig("absent.example.test.", "A") == [])
+            #expect(try await server.dig("ns1.example.test.", "A") == ["127.0.0.1"])
+            #expect(try await server.dig("node-a.example.test.", "A") == ["192.0.2.11"])
+            #expect(try await server.dig("node-b.example.test.", "A") == ["192.0.2.12"])
+            #expect(try await server.dig("node-a.example.test.", "AAAA") == ["2001:db8::11"])
+            #expect(try await server.dig("node-b.example.test.", "AAAA") == ["2001:db8::12"])
+            #expect(try await server.dig("www.example.test.", "A") == ["192.0.2.80"])
+            #expect(try await server.dig("web.example.test.", "CNAME") == ["www.example.test."])
+            #expect(try await server.dig("example.test.", "TXT") == ["\"dnsfix test zone\""])
+            #expect(try await server.dig("11.2.0.192.in-addr.arpa.", "PTR") == ["node-a.example.test."])
+            #expect(try await server.dig("12.2.0.192.in-addr.arpa.", "PTR") == ["node-b.example.test."])
+            #expect(try await server.dig("80.2.0.192.in-addr.arpa.", "PTR") == ["www.example.test."])
+            #expect(try await server.dig(Self.reverseName("2001:db8::11"), "PTR") == ["node-a.example.test."])
+            #expect(try await server.dig(Self.reverseName("2001:db8::12"), "PTR") == ["node-b.example.test."])
+            #expect(try await server.dig("absent.example.test.", "A") == [])
         }
     }
 
@@ -47,10 +47,10 @@ struct ServerFixtureTests {
     func signedUpdateIsApplied(kind: DNSServerKind, key: String) async throws {
         try await withDNSServer(kind) { server in
             let name = "fixture-\(key.replacingOccurrences(of: ".", with: "-")).example.test."
-            let result = try server.nsupdate(["update add \(name) 60 A 192.0.2.99"], keyFile: server.keyFile(key))
+            let result = try await server.nsupdate(["update add \(name) 60 A 192.0.2.99"], keyFile: server.keyFile(key))
             #expect(result.succeeded, "\(result)\n\(server.logTail())")
-            #expect(try server.dig(name, "A") == ["192.0.2.99"])
-            #expect(try server.serial() > 1)
+            #expect(try await server.dig(name, "A") == ["192.0.2.99"])
+            #expect(try await server.serial() > 1)
         }
     }
 
@@ -58,7 +58,7 @@ struct ServerFixtureTests {
     func reverseAndReplace(kind: DNSServerKind) async throws {
         try await withDNSServer(kind) { server in
             let v6 = Self.reverseName("2001:db8::50")
-            let result = try server.nsupdate([
+            let result = try await server.nsupdate([
                 "update add 50.2.0.192.in-addr.arpa. 60 PTR app.example.test.",
                 "send",
                 "update add \(v6) 60 PTR app.example.test.",
@@ -68,9 +68,9 @@ struct ServerFixtureTests {
                 "send",
             ])
             #expect(result.succeeded, "\(result)\n\(server.logTail())")
-            #expect(try server.dig("50.2.0.192.in-addr.arpa.", "PTR") == ["app.example.test."])
-            #expect(try server.dig(v6, "PTR") == ["app.example.test."])
-            #expect(try server.dig("node-a.example.test.", "A") == ["192.0.2.50"])
+            #expect(try await server.dig("50.2.0.192.in-addr.arpa.", "PTR") == ["app.example.test."])
+            #expect(try await server.dig(v6, "PTR") == ["app.example.test."])
+            #expect(try await server.dig("node-a.example.test.", "A") == ["192.0.2.50"])
         }
     }
 
@@ -78,34 +78,34 @@ struct ServerFixtureTests {
           arguments: kinds, RunningDNSServer.rejectedKeyFiles)
     func rejectedKeyChangesNothing(kind: DNSServerKind, key: String) async throws {
         try await withDNSServer(kind) { server in
-            let result = try server.nsupdate(
+            let result = try await server.nsupdate(
                 ["update add rejected.example.test. 60 A 192.0.2.98", "update delete node-a.example.test. A"],
                 keyFile: server.keyFile(key))
             #expect(!result.succeeded)
             let expected = key == "unknown.key" ? "BADKEY" : "BADSIG"
             #expect(result.stderr.contains("NOTAUTH(\(expected))"), "\(result)")
-            #expect(try server.dig("rejected.example.test.", "A") == [])
-            #expect(try server.dig("node-a.example.test.", "A") == ["192.0.2.11"])
-            #expect(try server.serial() == 1)
+            #expect(try await server.dig("rejected.example.test.", "A") == [])
+            #expect(try await server.dig("node-a.example.test.", "A") == ["192.0.2.11"])
+            #expect(try await server.serial() == 1)
         }
     }
 
     @Test("an unsigned update is refused", arguments: kinds)
     func unsignedUpdateIsRefused(kind: DNSServerKind) async throws {
         try await withDNSServer(kind) { server in
-            let result = try server.nsupdateUnsigned(["update add unsigned.example.test. 60 A 192.0.2.97"])
+            let result = try await server.nsupdateUnsigned(["update add unsigned.example.test. 60 A 192.0.2.97"])
             #expect(!result.succeeded)
             // BIND says REFUSED, Knot NOTAUTH.
             #expect(result.stderr.contains("REFUSED") || result.stderr.contains("NOTAUTH"), "\(result)")
-            #expect(try server.dig("unsigned.example.test.", "A") == [])
-            #expect(try server.serial() == 1)
+            #expect(try await server.dig("unsigned.example.test.", "A") == [])
+            #expect(try await server.serial() == 1)
         }
     }
 
     @Test("AXFR works with the key and only with it", arguments: kinds)
     func transfer(kind: DNSServerKind) async throws {
         try await withDNSServer(kind) { server in
-            let records = try server.axfr("example.test.")
+            let records = try await server.axfr("example.test.")
             #expect(records.first?.contains(" SOA ns1.example.test. ") == true)
             #expect(records.last == records.first)
             #expect(records.contains("node-a.example.test. 300 IN A 192.0.2.11"))
@@ -113,12 +113,12 @@ struct ServerFixtureTests {
             #expect(records.contains("web.example.test. 300 IN CNAME www.example.test."))
             #expect(records.count == 12, "\(records)")  // 11 records and the closing SOA
             for zone in RunningDNSServer.zones {
-                #expect(try server.axfr(zone, keyFile: server.keyFile("test-sha512.key")).count >= 3)
+                #expect(try await server.axfr(zone, keyFile: server.keyFile("test-sha512.key")).count >= 3)
             }
             for key in RunningDNSServer.rejectedKeyFiles {
-                #expect(throws: (any Error).self, "AXFR with \(key)") { try server.axfr("example.test.", keyFile: server.keyFile(key)) }
+                await #expect(throws: (any Error).self, "AXFR with \(key)") { try await server.axfr("example.test.", keyFile: server.keyFile(key)) }
             }
-            let unsigned = try server.digCommand(["+noall", "+answer", "example.test.", "AXFR"])
+            let unsigned = try await server.digCommand(["+noall", "+answer", "example.test.", "AXFR"])
             #expect(unsigned.stdout.contains("Transfer failed"), "\(unsigned)")
             #expect(!unsigned.stdout.contains("192.0.2.11"))
         }
@@ -132,10 +132,10 @@ struct ServerFixtureTests {
             try await withDNSServer(kind) { b in
                 #expect(a.port != b.port)
                 #expect(a.workDirectory != b.workDirectory)
-                let result = try a.nsupdate(["update add only-in-a.example.test. 60 A 192.0.2.1"])
+                let result = try await a.nsupdate(["update add only-in-a.example.test. 60 A 192.0.2.1"])
                 #expect(result.succeeded, "\(result)")
-                #expect(try a.dig("only-in-a.example.test.", "A") == ["192.0.2.1"])
-                #expect(try b.dig("only-in-a.example.test.", "A") == [])
+                #expect(try await a.dig("only-in-a.example.test.", "A") == ["192.0.2.1"])
+                #expect(try await b.dig("only-in-a.example.test.", "A") == [])
                 #expect(FileManager.default.fileExists(atPath: a.workDirectory + "/server.log"))
                 #expect(kill(a.pid, 0) == 0)
                 return (a, b)

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 
 #if canImport(Glibc)
 import Glibc
@@ -80,18 +81,18 @@ public struct RunningDNSServer: Sendable {
     }
 
     /// Runs `dig @address -p port <arguments>` (UDP unless the arguments say otherwise).
-    public func digCommand(_ arguments: [String], timeout: Double = 15) throws -> ProcessResult {
-        try runProcess("dig", ["@\(address)", "-p", "\(port)"] + arguments, timeout: timeout)
+    public func digCommand(_ arguments: [String], timeout: Double = 15) async throws -> ProcessResult {
+        try await runProcess("dig", ["@\(address)", "-p", "\(port)"] + arguments, timeout: timeout)
     }
 
     /// Runs `dig @address -p port +short +norecurse NAME TYPE` and returns the non-empty answer lines,
     /// sorted. Retries once over TCP if the UDP query fails; throws if that fails too.
     /// NXDOMAIN and NODATA give an empty array.
-    public func dig(_ name: String, _ type: String) throws -> [String] {
+    public func dig(_ name: String, _ type: String) async throws -> [String] {
         let arguments = ["+short", "+norecurse", "+time=2", "+tries=1", name, type]
-        var result = try digCommand(arguments)
+        var result = try await digCommand(arguments)
         if !result.succeeded {
-            result = try digCommand(["+tcp"] + arguments)
+            result = try await digCommand(["+tcp"] + arguments)
         }
         guard result.succeeded else { throw DNSServerFixtureError.commandFailed("dig \(name) \(type)", result) }
         return result.stdoutLines
@@ -101,8 +102,8 @@ public struct RunningDNSServer: Sendable {
     }
 
     /// The SOA serial of `zone`.
-    public func serial(_ zone: String = "example.test.") throws -> UInt32 {
-        let soa = try dig(zone, "SOA")
+    public func serial(_ zone: String = "example.test.") async throws -> UInt32 {
+        let soa = try await dig(zone, "SOA")
         guard soa.count == 1 else {
             throw DNSServerFixtureError.commandFailed("dig \(zone) SOA", ProcessResult(status: 0, stdout: soa.joined(separator: "\n"), stderr: ""))
         }
@@ -117,8 +118,8 @@ public struct RunningDNSServer: Sendable {
     /// `dig -k KEYFILE +noall +answer ZONE AXFR`. Returns the record lines as dig prints them
     /// (tabs collapsed to single spaces), in transfer order, SOA first and last. Throws
     /// `transferFailed` if dig reports a failure or nothing came.
-    public func axfr(_ zone: String = "example.test.", keyFile: String? = nil) throws -> [String] {
-        let result = try digCommand(["-k", keyFile ?? self.keyFile(), "+noall", "+answer", "+nocmd", zone, "AXFR"])
+    public func axfr(_ zone: String = "example.test.", keyFile: String? = nil) async throws -> [String] {
+        let result = try await digCommand(["-k", keyFile ?? self.keyFile(), "+noall", "+answer", "+nocmd", zone, "AXFR"])
         let lines = result.stdoutLines
         let failed = !result.succeeded || lines.isEmpty || lines.contains { $0.contains("Transfer failed") }
             || !lines.contains { $0.split(whereSeparator: \.isWhitespace).count > 3 && $0.split(whereSeparator: \.isWhitespace)[3] == "SOA" }
@@ -137,16 +138,16 @@ public struct RunningDNSServer: Sendable {
     /// system resolver for the zone); and it appends `send` unless the last line is `send`.
     /// nsupdate stops at the first failing message. Returns the result as is: check `status`
     /// (0 on success) and `stderr` (for example "update failed: NOTAUTH(BADSIG)").
-    public func nsupdate(_ lines: [String], keyFile: String? = nil) throws -> ProcessResult {
-        try runNsupdate(lines, arguments: ["-k", keyFile ?? self.keyFile()])
+    public func nsupdate(_ lines: [String], keyFile: String? = nil) async throws -> ProcessResult {
+        try await runNsupdate(lines, arguments: ["-k", keyFile ?? self.keyFile()])
     }
 
     /// Like `nsupdate(_:keyFile:)` but without TSIG: the servers must refuse it.
-    public func nsupdateUnsigned(_ lines: [String]) throws -> ProcessResult {
-        try runNsupdate(lines, arguments: [])
+    public func nsupdateUnsigned(_ lines: [String]) async throws -> ProcessResult {
+        try await runNsupdate(lines, arguments: [])
     }
 
-    private func runNsupdate(_ lines: [String], arguments: [String]) throws -> ProcessResult {
+    private func runNsupdate(_ lines: [String], arguments: [String]) async throws -> ProcessResult {
         var script = ["server \(address) \(port)"]
         let trimmed = lines.map { $0.trimmingCharacters(in: .whitespaces) }
         func isSend(_ line: String) -> Bool { line.lowercased() == "send" }
@@ -167,7 +168,7 @@ public struct RunningDNSServer: Sendable {
             }
         }
         if !isSend(trimmed.last(where: { !$0.isEmpty }) ?? "") { script.append("send") }
-        return try runProcess("nsupdate", ["-t", "5"] + arguments, input: script.joined(separator: "\n") + "\n", timeout: 30)
+        return try await runProcess("nsupdate", ["-t", "5"] + arguments, input: script.joined(separator: "\n") + "\n", timeout: 30)
     }
 
     static func zone(for lines: [String]) throws -> String {
@@ -201,16 +202,35 @@ public func withDNSServer<T>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (RunningDNSServer) async throws -> T
 ) async throws -> T {
-    let instance = try await DNSServerFixture.startOffPool(kind)
-    let result: T
-    do {
-        result = try await body(instance.server)
-    } catch {
-        await DNSServerFixture.stopOffPool(instance)
-        throw error
+    let executable = try findExecutable(kind == .bind ? "named" : "knotd")
+    let workDirectory = try DNSServerFixture.makeWorkDirectory(kind)
+    // Runs after the server has been stopped and reaped: `runServer` returns only then.
+    defer { DNSServerFixture.removeDirectory(workDirectory) }
+    try DNSServerFixture.populate(workDirectory, for: kind)
+    var lastReason = ""
+    var lastLog = ""
+    for attempt in 1...DNSServerFixture.maxAttempts {
+        let port = try PortRegistry.shared.reserve()
+        defer { PortRegistry.shared.release(port) }
+        var value: T?
+        let outcome = try await DNSServerFixture.runServer(
+            kind, executable: executable, workDirectory: workDirectory, port: port
+        ) { server in
+            value = try await body(server)
+        }
+        let log = DNSServerFixture.tail(of: workDirectory + "/server.log", lines: 40)
+        switch outcome {
+        case .ran:
+            return value!
+        case .portTaken(let reason):
+            lastReason = "port \(port): \(reason)"
+            lastLog = log
+            DNSServerFixture.resetWorkDirectory(workDirectory)
+        case .failed(let reason):
+            throw DNSServerFixtureError.startFailed(kind, attempts: attempt, reason: reason, logTail: log)
+        }
     }
-    await DNSServerFixture.stopOffPool(instance)
-    return result
+    throw DNSServerFixtureError.startFailed(kind, attempts: DNSServerFixture.maxAttempts, reason: lastReason, logTail: lastLog)
 }
 
 /// The machinery behind `withDNSServer`.
@@ -218,21 +238,168 @@ enum DNSServerFixture {
     static let address = "127.0.0.1"
     static let startTimeout = 10.0
     static let maxAttempts = 5
+    /// How a server is stopped: SIGTERM, up to 5 s to exit, then SIGKILL (Subprocess always ends a
+    /// teardown with SIGKILL), each sent to the server's PID through its pidfd.
+    static let stopSequence: [TeardownStep] = [.gracefulShutDown(allowedDurationToNextStep: .seconds(5))]
 
-    /// Start-up polls and stopping waits block: they run on a thread of their own, so that they
-    /// neither tie up the (small) Swift concurrency pool nor get delayed past their deadlines by a
-    /// pool that is busy with tests' blocking dig and nsupdate calls.
-    static func startOffPool(_ kind: DNSServerKind) async throws -> Instance {
+    /// How one start attempt ended.
+    enum AttemptOutcome: Sendable {
+        /// The server became ready, `body` ran, and the server has been stopped.
+        case ran
+        /// Another process has the port (or answers on it): worth another attempt on another port.
+        case portTaken(String)
+        case failed(String)
+    }
+
+    /// Starts the server on `port` through swift-subprocess, with its stdout and stderr going to
+    /// `server.log`; waits until it is ready; runs `body`; stops it (`stopSequence`). Subprocess's `run`
+    /// returns only once the server has exited and been reaped, whatever happened: `body` threw, the
+    /// task was cancelled (Subprocess then runs `stopSequence` itself), or start-up failed.
+    static func runServer(
+        _ kind: DNSServerKind, executable: String, workDirectory: String, port: UInt16,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (RunningDNSServer) async throws -> Void
+    ) async throws -> AttemptOutcome {
+        let configFile = try writeConfig(kind, workDirectory: workDirectory, port: port)
+        let logPath = workDirectory + "/server.log"
+        let log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard log >= 0 else { return .failed("cannot open \(logPath) (errno \(errno))") }
+        let arguments: [String]
+        switch kind {
+        case .bind:
+            // -g: foreground, log to stderr. No -u: as root named then simply stays root, which
+            // avoids needing the bind user to own the temp directory.
+            arguments = ["-g", "-c", configFile]
+        case .knot:
+            // knotd stays in the foreground unless -d; it logs to stderr as configured.
+            arguments = ["-c", configFile]
+        }
+        var platformOptions = PlatformOptions()
+        platformOptions.teardownSequence = stopSequence
+        let started = Date()
+        var spawned = false
+        do {
+            let result = try await run(
+                .path(.init(executable)),
+                arguments: .init(arguments),
+                workingDirectory: .init(workDirectory),
+                platformOptions: platformOptions,
+                input: .none,
+                output: .fileDescriptor(.init(rawValue: log), closeAfterSpawningProcess: true),
+                error: .combinedWithOutput
+            ) { execution -> AttemptOutcome in
+                spawned = true
+                let pid = execution.processIdentifier.value
+                let readiness: Readiness
+                do {
+                    readiness = try await waitUntilReady(
+                        executable: executable, pid: pid, workDirectory: workDirectory, port: port, logPath: logPath)
+                } catch {
+                    await execution.teardown(using: stopSequence)
+                    throw error
+                }
+                guard case .ready = readiness else {
+                    await execution.teardown(using: stopSequence)
+                    // Subprocess's own teardown (on cancellation) may be what ended the server.
+                    try Task.checkCancellation()
+                    switch readiness {
+                    case .portTaken(let reason): return .portTaken(reason)
+                    case .failed(let reason): return .failed(reason)
+                    case .ready: fatalError("unreachable")
+                    }
+                }
+                let server = RunningDNSServer(
+                    kind: kind, address: address, port: port, workDirectory: workDirectory,
+                    pid: pid, startupSeconds: Date().timeIntervalSince(started))
+                do {
+                    try await body(server)
+                } catch {
+                    await execution.teardown(using: stopSequence)
+                    throw error
+                }
+                await execution.teardown(using: stopSequence)
+                return .ran
+            }
+            return result.closureResult
+        } catch let error as SubprocessError where !spawned {
+            return .failed("cannot launch \(executable): \(error)")
+        }
+    }
+
+    enum Readiness: Sendable {
+        case ready
+        case portTaken(String)
+        case failed(String)
+    }
+
+    /// Polls until the server answers as itself on `port`, or exits, or reports the address in use,
+    /// or `startTimeout` passes. The probes block (socket timeouts, sleeps): they run on a thread of
+    /// their own, so that they neither tie up the (small) Swift concurrency pool nor get delayed past
+    /// their deadlines by a busy pool. Throws `CancellationError` if the task is cancelled meanwhile.
+    static func waitUntilReady(
+        executable: String, pid: pid_t, workDirectory: String, port: UInt16, logPath: String
+    ) async throws -> Readiness {
         let cancelled = CancellationFlag()
         return try await withTaskCancellationHandler {
-            try await onDedicatedThread { try start(kind, cancelled: cancelled) }
+            try await onDedicatedThread {
+                try pollUntilReady(
+                    executable: executable, pid: pid, workDirectory: workDirectory, port: port, logPath: logPath,
+                    cancelled: cancelled)
+            }
         } onCancel: {
             cancelled.set()
         }
     }
 
-    static func stopOffPool(_ instance: Instance) async {
-        _ = try? await onDedicatedThread { instance.stop() }
+    static func pollUntilReady(
+        executable: String, pid: pid_t, workDirectory: String, port: UInt16, logPath: String,
+        cancelled: CancellationFlag
+    ) throws -> Readiness {
+        let deadline = Date().addingTimeInterval(startTimeout)
+        while true {
+            if cancelled.isSet { throw CancellationError() }
+            let logText = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            let portInUse = logText.localizedCaseInsensitiveContains("address in use")
+                || logText.localizedCaseInsensitiveContains("already in use")
+            if let status = exitStatus(of: pid) {
+                if portInUse {
+                    return .portTaken("\(executable) could not bind (exit status \(status))")
+                }
+                return .failed("\(executable) exited with status \(status) during start-up")
+            }
+            if portInUse {
+                // named keeps running without the socket it could not bind.
+                return .portTaken("\(executable) reports the address in use")
+            }
+            if let identity = DNSProbe.serverIdentity(address: address, port: port, timeout: 0.2) {
+                if identity != workDirectory {
+                    // Someone else answers on this port (for example a server sharing it via SO_REUSEPORT).
+                    return .portTaken("another server (identity \"\(identity)\") answers on it")
+                }
+                if DNSProbe.serverIdentity(address: address, port: port, tcp: true, timeout: 0.5) == workDirectory,
+                   RunningDNSServer.zones.allSatisfy({ DNSProbe.servesZone(address: address, port: port, zone: $0, timeout: 0.5) })
+                {
+                    return .ready
+                }
+            }
+            if Date() >= deadline { break }
+            usleep(5_000)
+        }
+        return .failed("no answer (SOA of \(RunningDNSServer.zones.joined(separator: ", ")) and id.server over UDP and TCP) within \(startTimeout) s")
+    }
+
+    /// The exit status (or terminating signal) of our child `pid` if it has exited, else nil.
+    /// WNOWAIT leaves it unreaped: Subprocess reaps it when `run` ends, so until then the PID is
+    /// still this child's and cannot have been reused.
+    static func exitStatus(of pid: pid_t) -> Int32? {
+        var info = siginfo_t()
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else { return nil }
+        #if canImport(Glibc)
+        let (childPID, status) = (info._sifields._sigchld.si_pid, info._sifields._sigchld.si_status)
+        #else
+        let (childPID, status) = (info.si_pid, info.si_status)
+        #endif
+        return childPID == 0 ? nil : status
     }
 
     static func onDedicatedThread<R: Sendable>(_ work: @escaping @Sendable () throws -> R) async throws -> R {
@@ -248,184 +415,6 @@ enum DNSServerFixture {
         private var value = false
         func set() { lock.lock(); value = true; lock.unlock() }
         var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-    }
-
-    final class Instance: @unchecked Sendable {
-        let server: RunningDNSServer
-        let process: Process
-        let log: FileHandle
-        private let lock = NSLock()
-        private var stopped = false
-
-        init(server: RunningDNSServer, process: Process, log: FileHandle) {
-            self.server = server
-            self.process = process
-            self.log = log
-        }
-
-        func stop() {
-            lock.lock()
-            defer { lock.unlock() }
-            guard !stopped else { return }
-            stopped = true
-            DNSServerFixture.terminate(process)
-            try? log.close()
-            PortRegistry.shared.release(server.port)
-            DNSServerFixture.removeDirectory(server.workDirectory)
-        }
-    }
-
-    static func start(_ kind: DNSServerKind, cancelled: CancellationFlag) throws -> Instance {
-        let executable = try findExecutable(kind == .bind ? "named" : "knotd")
-        let workDirectory = try makeWorkDirectory(kind)
-        do {
-            try populate(workDirectory, for: kind)
-        } catch {
-            removeDirectory(workDirectory)
-            throw error
-        }
-        var lastReason = ""
-        var lastLog = ""
-        for attempt in 1...maxAttempts {
-            let port: UInt16
-            do {
-                port = try PortRegistry.shared.reserve()
-            } catch {
-                removeDirectory(workDirectory)
-                throw error
-            }
-            let outcome: AttemptOutcome
-            do {
-                outcome = try attemptStart(
-                    kind, executable: executable, workDirectory: workDirectory, port: port, cancelled: cancelled)
-            } catch {
-                // Cancelled, or the config could not be written; attemptStart has stopped what it started.
-                PortRegistry.shared.release(port)
-                removeDirectory(workDirectory)
-                throw error
-            }
-            switch outcome {
-            case .ready(let instance):
-                return instance
-            case .portTaken(let reason, let log):
-                PortRegistry.shared.release(port)
-                lastReason = "port \(port): \(reason)"
-                lastLog = log
-                resetWorkDirectory(workDirectory)
-                continue
-            case .failed(let reason, let log):
-                PortRegistry.shared.release(port)
-                removeDirectory(workDirectory)
-                throw DNSServerFixtureError.startFailed(kind, attempts: attempt, reason: reason, logTail: log)
-            }
-        }
-        removeDirectory(workDirectory)
-        throw DNSServerFixtureError.startFailed(kind, attempts: maxAttempts, reason: lastReason, logTail: lastLog)
-    }
-
-    enum AttemptOutcome {
-        case ready(Instance)
-        case portTaken(String, log: String)
-        case failed(String, log: String)
-    }
-
-    static func attemptStart(
-        _ kind: DNSServerKind, executable: String, workDirectory: String, port: UInt16, cancelled: CancellationFlag
-    ) throws -> AttemptOutcome {
-        let configFile = try writeConfig(kind, workDirectory: workDirectory, port: port)
-        let logPath = workDirectory + "/server.log"
-        guard FileManager.default.createFile(atPath: logPath, contents: nil),
-              let log = FileHandle(forWritingAtPath: logPath) else {
-            return .failed("cannot open \(logPath)", log: "")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        switch kind {
-        case .bind:
-            // -g: foreground, log to stderr. No -u: as root named then simply stays root, which
-            // avoids needing the bind user to own the temp directory.
-            process.arguments = ["-g", "-c", configFile]
-        case .knot:
-            // knotd stays in the foreground unless -d; it logs to stderr as configured.
-            process.arguments = ["-c", configFile]
-        }
-        process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        let started = Date()
-        do {
-            try process.run()
-        } catch {
-            try? log.close()
-            return .failed("cannot launch \(executable): \(error)", log: "")
-        }
-
-        func giveUp(_ outcome: (String, String) -> AttemptOutcome, _ reason: String) -> AttemptOutcome {
-            terminate(process)
-            try? log.close()
-            return outcome(reason, tail(of: logPath, lines: 40))
-        }
-
-        let deadline = Date().addingTimeInterval(startTimeout)
-        while true {
-            let logText = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            let portInUse = logText.localizedCaseInsensitiveContains("address in use")
-                || logText.localizedCaseInsensitiveContains("already in use")
-            if !process.isRunning {
-                let status = process.terminationStatus
-                if portInUse {
-                    return giveUp(AttemptOutcome.portTaken, "\(executable) could not bind (exit status \(status))")
-                }
-                return giveUp(AttemptOutcome.failed, "\(executable) exited with status \(status) during start-up")
-            }
-            if portInUse {
-                // named keeps running without the socket it could not bind.
-                return giveUp(AttemptOutcome.portTaken, "\(executable) reports the address in use")
-            }
-            if let identity = DNSProbe.serverIdentity(address: address, port: port, timeout: 0.2) {
-                if identity != workDirectory {
-                    // Someone else answers on this port (for example a server sharing it via SO_REUSEPORT).
-                    return giveUp(AttemptOutcome.portTaken, "another server (identity \"\(identity)\") answers on it")
-                }
-                if DNSProbe.serverIdentity(address: address, port: port, tcp: true, timeout: 0.5) == workDirectory,
-                   RunningDNSServer.zones.allSatisfy({ DNSProbe.servesZone(address: address, port: port, zone: $0, timeout: 0.5) })
-                {
-                    let server = RunningDNSServer(
-                        kind: kind, address: address, port: port, workDirectory: workDirectory,
-                        pid: process.processIdentifier, startupSeconds: Date().timeIntervalSince(started))
-                    return .ready(Instance(server: server, process: process, log: log))
-                }
-            }
-            if cancelled.isSet {
-                terminate(process)
-                try? log.close()
-                throw CancellationError()
-            }
-            if Date() >= deadline { break }
-            usleep(5_000)
-        }
-        return giveUp(AttemptOutcome.failed, "no answer (SOA of \(RunningDNSServer.zones.joined(separator: ", ")) and id.server over UDP and TCP) within \(startTimeout) s")
-    }
-
-    /// SIGTERM to the PID we started, up to 5 s to exit, then SIGKILL and up to 5 s more.
-    /// Only signals while Foundation has not reaped the child, so the PID cannot have been reused.
-    static func terminate(_ process: Process) {
-        let pid = process.processIdentifier
-        guard pid > 0 else { return }
-        if process.isRunning { kill(pid, SIGTERM) }
-        if waitForExit(process, seconds: 5) { return }
-        if process.isRunning { kill(pid, SIGKILL) }
-        _ = waitForExit(process, seconds: 5)
-    }
-
-    static func waitForExit(_ process: Process, seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning {
-            if Date() >= deadline { return false }
-            usleep(2_000)
-        }
-        return true
     }
 
     // MARK: - Work directory

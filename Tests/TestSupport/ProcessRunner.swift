@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 
 #if canImport(Glibc)
 import Glibc
@@ -71,106 +72,112 @@ public func findExecutable(_ name: String) throws -> String {
     throw ProcessError.executableNotFound(name)
 }
 
-/// Collects everything a pipe delivers, on a dedicated thread (never on the Swift concurrency pool),
-/// and can be asked for what it has so far if the writer never closes its end.
-final class PipeCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
+/// What a child wrote to stdout and stderr so far, kept outside `run`'s body so that a child killed
+/// at its timeout still leaves what it had written.
+final class CapturedOutput: @unchecked Sendable {
+    enum Stream { case stdout, stderr }
 
-    init(_ handle: FileHandle) {
-        let thread = Thread { [self] in
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                lock.lock(); data.append(chunk); lock.unlock()
+    private let lock = NSLock()
+    private var out: [UInt8] = []
+    private var err: [UInt8] = []
+
+    /// Appends everything `sequence` delivers until the child closes the stream or exits (Subprocess
+    /// ends the sequence when the child has exited, even if a grandchild keeps the pipe open).
+    func collect(_ sequence: SubprocessOutputSequence, into stream: Stream) async throws {
+        for try await buffer in sequence {
+            buffer.withUnsafeBytes { bytes in
+                lock.lock()
+                switch stream {
+                case .stdout: out.append(contentsOf: bytes)
+                case .stderr: err.append(contentsOf: bytes)
+                }
+                lock.unlock()
             }
-            done.signal()
         }
-        thread.name = "TestSupport.PipeCollector"
-        thread.start()
     }
 
-    /// Waits up to `seconds` for end of file, then returns what arrived.
-    func text(waitingUpTo seconds: Double) -> String {
-        _ = done.wait(timeout: .now() + seconds)
+    var text: (stdout: String, stderr: String) {
         lock.lock(); defer { lock.unlock() }
-        return String(decoding: data, as: UTF8.self)
+        return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 }
 
-/// Runs an executable (no shell) and waits for it, with a hard timeout after which it is killed by its
-/// PID (SIGKILL) and `ProcessError.timedOut` is thrown.
+/// Runs an executable (no shell) through swift-subprocess and waits for it, with a hard timeout after
+/// which the child is killed by its PID (SIGKILL) and `ProcessError.timedOut` is thrown.
 ///
 /// - Parameters:
 ///   - executable: a path, or a name looked up as `findExecutable` does.
 ///   - environment: variables set on top of the inherited environment (nil: inherit unchanged).
 ///   - input: written to the child's stdin, which is then closed (nil: stdin is /dev/null).
 ///   - timeout: seconds.
-/// Blocks the calling thread; children here are short (dig, nsupdate, the CLI), so that is fine in tests.
+///
+/// Suspends rather than blocks: no thread of the Swift concurrency pool waits for the child.
 public func runProcess(
     _ executable: String,
     _ arguments: [String],
     environment: [String: String]? = nil,
     input: String? = nil,
     timeout: Double = 30
-) throws -> ProcessResult {
+) async throws -> ProcessResult {
     let path = try findExecutable(executable)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
+    var childEnvironment = Environment.inherit
     if let environment {
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        childEnvironment = childEnvironment.updating(
+            Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), Optional($0.value)) }))
     }
-    let outPipe = Pipe()
-    let errPipe = Pipe()
-    process.standardOutput = outPipe
-    process.standardError = errPipe
-    let inPipe: Pipe? = input == nil ? nil : Pipe()
-    if let inPipe {
-        process.standardInput = inPipe
-    } else {
-        process.standardInput = FileHandle.nullDevice
+    let configuration = Configuration(
+        executable: .path(.init(path)), arguments: .init(arguments), environment: childEnvironment)
+    if let input {
+        return try await runProcess(configuration, path, arguments, input: .string(input), timeout: timeout)
     }
+    return try await runProcess(configuration, path, arguments, input: .none, timeout: timeout)
+}
 
-    let exited = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in exited.signal() }
+/// How a `runProcess` child ended: by itself, or at its timeout.
+private enum Finish: Sendable {
+    case exited(TerminationStatus)
+    case timedOut
+}
+
+/// `runProcess` for one kind of stdin (the input type is a generic parameter of Subprocess's `run`).
+private func runProcess<Input: InputProtocol>(
+    _ configuration: Configuration, _ path: String, _ arguments: [String], input: Input, timeout: Double
+) async throws -> ProcessResult {
+    let captured = CapturedOutput()
+    let finish: Finish
     do {
-        try process.run()
-    } catch {
+        finish = try await withThrowingTaskGroup(of: Finish.self) { group in
+            group.addTask {
+                let result = try await run(configuration, input: input, output: .sequence, error: .sequence) { execution in
+                    async let out: Void = captured.collect(execution.standardOutput, into: .stdout)
+                    async let err: Void = captured.collect(execution.standardError, into: .stderr)
+                    _ = try await (out, err)
+                }
+                return .exited(result.terminationStatus)
+            }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(max(0, timeout) * 1_000_000_000))
+                return .timedOut
+            }
+            // Whichever comes first; then cancel the other. Cancelling `run` makes Subprocess tear the
+            // child down: its teardown sequence is empty here, so that is SIGKILL at once, sent to the
+            // child's PID through its pidfd (pidfd_send_signal, so never to a reused PID). The group
+            // then waits until `run` has reaped the child.
+            let first = try await group.next()!
+            group.cancelAll()
+            return first
+        }
+    } catch let error as SubprocessError {
         throw ProcessError.launchFailed(path, underlying: "\(error)")
     }
-    // Our copies of the child's ends must go, or EOF never comes.
-    try? outPipe.fileHandleForWriting.close()
-    try? errPipe.fileHandleForWriting.close()
-    let out = PipeCollector(outPipe.fileHandleForReading)
-    let err = PipeCollector(errPipe.fileHandleForReading)
-    if let inPipe, let input {
-        try? inPipe.fileHandleForReading.close()
-        let writer = inPipe.fileHandleForWriting
-        let bytes = Data(input.utf8)
-        // Writing may block if the child does not read: do it off this thread.
-        let thread = Thread {
-            try? writer.write(contentsOf: bytes)
-            try? writer.close()
-        }
-        thread.start()
-    }
-
-    let pid = process.processIdentifier
-    if exited.wait(timeout: .now() + timeout) == .timedOut {
-        kill(pid, SIGKILL)
-        _ = exited.wait(timeout: .now() + 5)
-        let partial = ProcessResult(
-            status: -1, stdout: out.text(waitingUpTo: 1), stderr: err.text(waitingUpTo: 1), terminatedBySignal: true)
+    let (stdout, stderr) = captured.text
+    switch finish {
+    case .timedOut:
+        let partial = ProcessResult(status: -1, stdout: stdout, stderr: stderr, terminatedBySignal: true)
         throw ProcessError.timedOut(path, arguments, seconds: timeout, partial: partial)
+    case .exited(.exited(let code)):
+        return ProcessResult(status: code, stdout: stdout, stderr: stderr)
+    case .exited(.signaled(let signal)):
+        return ProcessResult(status: signal, stdout: stdout, stderr: stderr, terminatedBySignal: true)
     }
-    // A grandchild that inherited the pipes could keep them open; do not wait for it forever.
-    let stdout = out.text(waitingUpTo: 5)
-    let stderr = err.text(waitingUpTo: 5)
-    return ProcessResult(
-        status: process.terminationStatus,
-        stdout: stdout,
-        stderr: stderr,
-        terminatedBySignal: process.terminationReason == .uncaughtSignal)
 }
