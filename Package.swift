@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "dnsfix",
             dependencies: [
-                "DNSModel", "DNSUpdate", "FailoverCore",
+                "DNSModel", "DNSUpdate", "FailoverCore", "Audit", "ZoneFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +60,6 @@ let package = Package(
         .testTarget(name: "ZoneFileTests", dependencies: ["ZoneFile", "DNSModel", "TestSupport"]),
         .testTarget(name: "FailoverCoreTests", dependencies: ["FailoverCore"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "DNSModel", "ZoneFile"]),
-        .testTarget(name: "DNSFixCLITests", dependencies: ["DNSModel", "TestSupport"]),
+        .testTarget(name: "DNSFixCLITests", dependencies: ["DNSModel", "DNSUpdate", "Audit", "TestSupport"]),
     ]
 )

@@ -10,10 +10,11 @@ struct DNSFix: ParsableCommand {
         commandName: "dnsfix",
         abstract: "DNS-integrated failover for two-node pairs.",
         discussion: """
-            Exit codes: 0 done or nothing to do, 1 refused or failed, 2 usage or config error, \
-            3 prerequisite failed (compare-and-swap lost), 4 DNS server unreachable.
+            Exit codes of update: 0 done or nothing to do, 1 refused or failed, 2 usage or config error, \
+            3 prerequisite failed (compare-and-swap lost), 4 DNS server unreachable. \
+            Of audit: 0 clean, 1 findings, 2 error. Of check: 0 valid, 2 invalid.
             """,
-        subcommands: [UpdateCommand.self, CheckCommand.self]
+        subcommands: [UpdateCommand.self, AuditCommand.self, CheckCommand.self]
     )
 
     /// Argument errors exit 2, as the README documents, rather than ArgumentParser's EX_USAGE (64).

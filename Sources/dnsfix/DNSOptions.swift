@@ -16,9 +16,6 @@ struct DNSOptions: ParsableArguments {
                                discussion: "Prefer --key-file: a command line is visible to other users."))
     var key: String?
 
-    @Option(help: "The zone. Default: the config's dns.zone, else found by walking up to the SOA.")
-    var zone: String?
-
     @Option(help: "Seconds to wait for each try over UDP and for the attempt over TCP.")
     var timeout: Double = 2
 
@@ -39,17 +36,14 @@ struct DNSOptions: ParsableArguments {
         return try TSIGKey(keyFileContents: String(decoding: data, as: UTF8.self), origin: path)
     }
 
-    func zoneName(config: DNSSettings?) throws -> DNSName? {
-        try zone.map { try DNSName($0) } ?? config?.zone
-    }
-
-    /// A client for the primary of the zone that holds `name`, and the zone when it had to be found.
+    /// A client for the primary of the zone that holds `name`, and that zone when finding the primary
+    /// had to find it too.
     func client(for name: DNSName, config: DNSSettings?, key: TSIGKey?) throws -> (DNSClient, DNSName?) {
         if let endpoint = try server.map({ try ServerEndpoint(parsing: $0) }) ?? config?.server {
-            return (try DNSClient(server: endpoint, key: key, timeout: timeout), try zoneName(config: config))
+            return (try DNSClient(server: endpoint, key: key, timeout: timeout), nil)
         }
         let found = try DNSClient.discoverPrimary(for: name, port: port, key: key, timeout: timeout)
-        return (try DNSClient(server: found.primary, key: key, timeout: timeout), try zoneName(config: config) ?? found.zone)
+        return (try DNSClient(server: found.primary, key: key, timeout: timeout), found.zone)
     }
 }
 

@@ -35,6 +35,12 @@ struct CommandFailure: Error {
         self.json = json
     }
 
+    init(_ error: Error, code: DNSFixExit, json: Bool = false) {
+        self.code = code
+        self.message = "\(error)"
+        self.json = json
+    }
+
     init(usage message: String, json: Bool = false) {
         self.code = .usage
         self.message = message
@@ -48,6 +54,7 @@ struct CommandFailure: Error {
     }
 
     func report() {
+        if message.isEmpty { return }
         if json {
             Output.json(Report(exit: code.rawValue, error: message))
         } else {

@@ -21,6 +21,9 @@ struct UpdateCommand: ParsableCommand {
     @OptionGroup var dns: DNSOptions
     @OptionGroup var configOptions: ConfigOptions
 
+    @Option(help: "The zone. Default: the config's dns.zone, else found by walking up to the SOA.")
+    var zone: String?
+
     @Option(help: "The name to update, e.g. app.example.test.")
     var name: String?
 
@@ -77,11 +80,13 @@ struct UpdateCommand: ParsableCommand {
             expectedCurrent: try expectedAddresses(),
             mode: remove ? .remove : .replace
         )
-        if let zone = try dns.zoneName(config: settings), !registration.name.isSubdomain(of: zone) {
-            throw CommandFailure(usage: "\(registration.name) is not in zone \(zone)")
+        let givenZone = try zone.map { try DNSName($0) } ?? settings?.zone
+        if let givenZone, !registration.name.isSubdomain(of: givenZone) {
+            throw CommandFailure(usage: "\(registration.name) is not in zone \(givenZone)")
         }
         let key = try dns.tsigKey(config: settings)
-        let (client, zone) = try dns.client(for: registration.name, config: settings, key: key)
+        let (client, foundZone) = try dns.client(for: registration.name, config: settings, key: key)
+        let zone = givenZone ?? foundZone
         let registrar = Registrar(client: client)
 
         if dryRun {

@@ -21,10 +21,14 @@ public enum ConfigLoader {
         let scripts = ScriptSettings(directory: path(try document.string("scripts.directory")),
                                      timeout: try duration(document, "scripts.timeout") ?? ConfigDefaults.scriptTimeout)
         let health = HealthSettings(listen: try document.string("health.listen"))
+        var auditAllow: [DNSName] = []
+        for text in try document.strings("audit.allow") ?? [] {
+            do { auditAllow.append(try DNSName(text)) } catch { throw document.error("audit.allow", "\(error)") }
+        }
         if let unknown = document.unknownKeys().first {
             throw document.error(unknown, "unknown key (misspelt?)")
         }
-        return DNSFixConfig(pair: pair, vip: vip, dns: dns, scripts: scripts, health: health)
+        return DNSFixConfig(pair: pair, vip: vip, dns: dns, scripts: scripts, health: health, auditAllow: auditAllow)
     }
 
     private static func readPair(_ document: ConfigDocument, path: (String?) -> String?) throws(ConfigError) -> PairSettings {

@@ -9,6 +9,8 @@ public struct DNSFixConfig: Sendable, Equatable {
     public var dns: DNSSettings?
     public var scripts: ScriptSettings
     public var health: HealthSettings
+    /// Names that may share an address on purpose (virtual hosts): `dnsfix audit` leaves them alone.
+    public var auditAllow: [DNSName]
 
     /// The node with this name, if the pair has one.
     public func node(named name: String) -> NodeSettings? {
