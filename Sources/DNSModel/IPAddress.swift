@@ -4,27 +4,42 @@ import Glibc
 import Darwin
 #endif
 
-/// An IPv4 or IPv6 address, stored as its network-order bytes.
+/// An IPv4 or IPv6 address. Stored inline (no heap allocation), since audits hold millions of them.
 public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
     public enum Family: Sendable, Hashable { case v4, v6 }
 
-    public let bytes: [UInt8]
+    public let family: Family
+    /// The first and last eight network-order bytes, big-endian; an IPv4 address sits in `low`'s low half.
+    private let high: UInt64
+    private let low: UInt64
 
-    public var family: Family { bytes.count == 4 ? .v4 : .v6 }
-
-    public init(_ text: String) throws(DNSModelError) {
-        if let v4 = IPAddress.parse(text, family: AF_INET, length: 4) {
-            bytes = v4
-        } else if let v6 = IPAddress.parse(text, family: AF_INET6, length: 16) {
-            bytes = v6
-        } else {
-            throw .invalidAddress(text)
-        }
+    /// Network-order bytes: 4 for IPv4, 16 for IPv6.
+    public var bytes: [UInt8] {
+        let all = (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }
+            + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * $0)) }
+        return family == .v4 ? Array(all.suffix(4)) : all
     }
 
-    public init?(bytes: [UInt8]) {
+    public init(_ text: String) throws(DNSModelError) {
+        guard let parsed = IPAddress.parse(text, family: AF_INET, length: 4).flatMap(IPAddress.init(bytes:))
+            ?? IPAddress.parse(text, family: AF_INET6, length: 16).flatMap(IPAddress.init(bytes:)) else {
+            throw .invalidAddress(text)
+        }
+        self = parsed
+    }
+
+    public init?<Bytes: Collection<UInt8>>(bytes: Bytes) {
         guard bytes.count == 4 || bytes.count == 16 else { return nil }
-        self.bytes = bytes
+        family = bytes.count == 4 ? .v4 : .v6
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for (index, byte) in bytes.enumerated() {
+            let position = bytes.count == 4 ? index + 12 : index
+            let shifted = UInt64(byte) << (56 - 8 * UInt64(position % 8))
+            if position < 8 { high |= shifted } else { low |= shifted }
+        }
+        self.high = high
+        self.low = low
     }
 
     private static func parse(_ text: String, family: Int32, length: Int) -> [UInt8]? {
@@ -66,12 +81,12 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
             guard digits.count == 4 else { return nil }
             let octets = digits.compactMap { UInt8($0) }
             guard octets.count == 4 else { return nil }
-            self.bytes = octets
+            self.init(bytes: octets)
         case "ip6":
             guard digits.count == 32 else { return nil }
             let nibbles = digits.compactMap { $0.count == 1 ? UInt8($0, radix: 16) : nil }
             guard nibbles.count == 32 else { return nil }
-            self.bytes = stride(from: 0, to: 32, by: 2).map { nibbles[$0] << 4 | nibbles[$0 + 1] }
+            self.init(bytes: stride(from: 0, to: 32, by: 2).map { nibbles[$0] << 4 | nibbles[$0 + 1] })
         default:
             return nil
         }
@@ -80,8 +95,9 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
     /// The record type that holds this address: A or AAAA.
     public var recordType: RecordType { family == .v4 ? .a : .aaaa }
 
+    /// IPv4 before IPv6, then numerically.
     public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
-        if lhs.bytes.count != rhs.bytes.count { return lhs.bytes.count < rhs.bytes.count }
-        return lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+        if lhs.family != rhs.family { return lhs.family == .v4 }
+        return (lhs.high, lhs.low) < (rhs.high, rhs.low)
     }
 }

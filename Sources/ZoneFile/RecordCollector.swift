@@ -98,7 +98,7 @@ final class RecordCollector {
     private func decode(type: RecordType, rdata: UnsafeRawBufferPointer) throws(RDataProblem) -> RecordData {
         switch type {
         case .a, .aaaa:
-            guard rdata.count == (type == .a ? 4 : 16), let address = IPAddress(bytes: Array(rdata)) else {
+            guard rdata.count == (type == .a ? 4 : 16), let address = IPAddress(bytes: rdata) else {
                 throw .malformed(type)
             }
             return .address(address)

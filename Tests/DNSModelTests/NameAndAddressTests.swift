@@ -41,6 +41,25 @@ import Testing
         #expect(throws: DNSModelError.invalidAddress(text)) { try IPAddress(text) }
     }
 
+    @Test(arguments: ["192.0.2.50", "0.0.0.0", "255.255.255.255", "2001:db8::50", "2001:db8:1:2:3:4:5:6", "::"])
+    func reverseNamesAndBytesRoundTrip(_ text: String) throws {
+        let address = try IPAddress(text)
+        #expect(IPAddress(reverseName: address.reverseName) == address)
+        #expect(IPAddress(bytes: address.bytes) == address)
+        #expect(address.bytes.count == (address.family == .v4 ? 4 : 16))
+    }
+
+    @Test func notEveryReverseNameIsAnAddress() throws {
+        #expect(IPAddress(reverseName: try DNSName("2.0.192.in-addr.arpa.")) == nil)
+        #expect(IPAddress(reverseName: try DNSName("0-63.2.0.192.in-addr.arpa.")) == nil)
+        #expect(IPAddress(reverseName: try DNSName("www.example.test.")) == nil)
+    }
+
+    @Test func orderIsV4ThenNumeric() throws {
+        let sorted = try ["2001:db8::1", "192.0.2.10", "192.0.2.9", "2001:db8::"].map { try IPAddress($0) }.sorted()
+        #expect(sorted.map(\.description) == ["192.0.2.9", "192.0.2.10", "2001:db8::", "2001:db8::1"])
+    }
+
     @Test func reverseNames() throws {
         #expect(try IPAddress("192.0.2.50").reverseName.description == "50.2.0.192.in-addr.arpa.")
         #expect(try IPAddress("2001:db8::50").reverseName.description
