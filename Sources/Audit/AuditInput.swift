@@ -14,7 +14,8 @@ public struct AuditZone: Sendable {
     }
 
     public var isReverse: Bool {
-        origin.labels.last == "arpa" && (origin.labels.dropLast().last == "in-addr" || origin.labels.dropLast().last == "ip6")
+        origin.text.hasSuffix(".in-addr.arpa.") || origin.text.hasSuffix(".ip6.arpa.")
+            || origin.text == "in-addr.arpa." || origin.text == "ip6.arpa."
     }
 }
 

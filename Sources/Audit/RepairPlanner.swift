@@ -26,7 +26,7 @@ public enum RepairPlanner {
         }
         return changes.keys.sorted { ($0.name, $0.type) < ($1.name, $1.type) }.compactMap { key in
             guard let zone = zones.map(\.origin).filter({ key.name.isSubdomain(of: $0) })
-                .max(by: { $0.labels.count < $1.labels.count }) else { return nil }
+                .max(by: { $0.labelCount < $1.labelCount }) else { return nil }
             let change = changes[key]!
             let seen = index.rrsets[key] ?? []
             let guardedBy: Prerequisite = seen.isEmpty

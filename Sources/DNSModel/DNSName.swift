@@ -1,16 +1,24 @@
 /// An absolute domain name in presentation form, compared without regard to ASCII case.
+///
+/// Stored as one lower-cased string with its trailing dot: audits hold millions of names, and one
+/// string hashes faster and takes less memory than an array of labels (a reverse IPv6 name has 34).
 public struct DNSName: Hashable, Comparable, Sendable, CustomStringConvertible {
-    /// Lower-cased labels, root last (the root itself has no labels).
-    public let labels: [String]
+    /// "app.example.test.", or "." for the root. Labels never contain a dot (see `isAllowed`).
+    public let text: String
 
-    public static let root = DNSName(validatedLabels: [])
+    /// Lower-cased labels, root last (the root itself has no labels).
+    public var labels: [String] {
+        text == "." ? [] : text.utf8.dropLast().split(separator: UInt8(ascii: ".")).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public static let root = DNSName(validatedText: ".")
 
     /// Parses a name; a name without a trailing dot is taken as absolute, as nsupdate and dig do.
     public init(_ text: String) throws(DNSModelError) {
         let trimmed = text.hasSuffix(".") ? String(text.dropLast()) : text
         if trimmed.isEmpty {
             guard text == "." else { throw .invalidName(text, reason: "it is empty") }
-            self.labels = []
+            self.text = "."
             return
         }
         let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -24,12 +32,17 @@ public struct DNSName: Hashable, Comparable, Sendable, CustomStringConvertible {
         // Wire length: one length byte per label plus the root byte.
         let wireLength = parts.reduce(1) { $0 + $1.utf8.count + 1 }
         if wireLength > 255 { throw .invalidName(text, reason: "it is longer than 255 bytes") }
-        self.labels = parts.map { $0.lowercased() }
+        self.text = parts.map { $0.lowercased() }.joined(separator: ".") + "."
     }
 
     /// For decoders that have already checked and lower-cased each label (zone files, wire data).
     package init(validatedLabels: [String]) {
-        self.labels = validatedLabels
+        self.text = validatedLabels.isEmpty ? "." : validatedLabels.joined(separator: ".") + "."
+    }
+
+    /// For decoders that have already built the checked, lower-cased text with its trailing dot.
+    package init(validatedText: String) {
+        self.text = validatedText
     }
 
     private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
@@ -37,25 +50,34 @@ public struct DNSName: Hashable, Comparable, Sendable, CustomStringConvertible {
             || scalar == "-" || scalar == "_" || scalar == "*")
     }
 
-    public var description: String { labels.isEmpty ? "." : labels.joined(separator: ".") + "." }
+    public var description: String { text }
 
-    public var parent: DNSName? { labels.isEmpty ? nil : DNSName(validatedLabels: Array(labels.dropFirst())) }
+    /// The number of labels, without building them.
+    public var labelCount: Int { text == "." ? 0 : text.utf8.reduce(0) { $1 == UInt8(ascii: ".") ? $0 + 1 : $0 } }
+
+    public var parent: DNSName? { text == "." ? nil : DNSName(validatedLabels: Array(labels.dropFirst())) }
 
     /// True when this name is `zone` or lies below it.
     public func isSubdomain(of zone: DNSName) -> Bool {
-        labels.count >= zone.labels.count && Array(labels.suffix(zone.labels.count)) == zone.labels
+        if zone.text == "." || text == zone.text { return true }
+        let own = text.utf8, suffix = zone.text.utf8
+        guard own.count > suffix.count else { return false }
+        let start = own.index(own.endIndex, offsetBy: -suffix.count)
+        return own[start...].elementsEqual(suffix) && own[own.index(before: start)] == UInt8(ascii: ".")
     }
 
     /// This name and each of its ancestors, nearest first, ending with the root.
     public var selfAndAncestors: [DNSName] {
-        (0...labels.count).map { DNSName(validatedLabels: Array(labels.dropFirst($0))) }
+        let all = labels
+        return (0...all.count).map { DNSName(validatedLabels: Array(all.dropFirst($0))) }
     }
 
     /// Canonical DNS order (RFC 4034 §6.1): compare labels right to left.
     public static func < (lhs: DNSName, rhs: DNSName) -> Bool {
-        for (left, right) in zip(lhs.labels.reversed(), rhs.labels.reversed()) where left != right {
-            return Array(left.utf8).lexicographicallyPrecedes(Array(right.utf8))
+        let left = lhs.labels, right = rhs.labels
+        for (one, other) in zip(left.reversed(), right.reversed()) where one != other {
+            return Array(one.utf8).lexicographicallyPrecedes(Array(other.utf8))
         }
-        return lhs.labels.count < rhs.labels.count
+        return left.count < right.count
     }
 }

@@ -186,7 +186,7 @@ enum WireNameProblem: Error {
     case unrepresentable
 }
 
-/// Wire-form names into `DNSName`, with one validation pass over the bytes and one String per label,
+/// Wire-form names into `DNSName`, with one validation pass over the bytes and one String per name,
 /// handed over already checked and lower-cased: a 500,000-record file reads about five times faster
 /// than through `DNSName(text)`.
 enum WireNameDecoder {
@@ -222,22 +222,25 @@ enum WireNameDecoder {
         offset = index + 1
         guard representable else { throw .unrepresentable }
         if textLength == 0 { return .root }
-        var labels: [String] = []
-        var position = start
-        while true {
-            let length = Int(wire[position])
-            if length == 0 { break }
-            labels.append(String(unsafeUninitializedCapacity: length) { output in
-                for (written, byte) in wire[(position + 1)...(position + length)].enumerated() {
+        let text = String(unsafeUninitializedCapacity: textLength) { output in
+            var written = 0
+            var position = start
+            while true {
+                let length = Int(wire[position])
+                if length == 0 { break }
+                for byte in wire[(position + 1)...(position + length)] {
                     // ASCII upper case to lower case; the other allowed bytes are unchanged.
                     output[written] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+                    written += 1
                 }
-                return length
-            })
-            position += 1 + length
+                output[written] = UInt8(ascii: ".")
+                written += 1
+                position += 1 + length
+            }
+            return written
         }
         // The wire form already bounds labels to 63 bytes and names to 255.
-        return DNSName(validatedLabels: labels)
+        return DNSName(validatedText: text)
     }
 
     /// A wire name (possibly followed by other data) in presentation form with RFC 1035 escapes, for messages.

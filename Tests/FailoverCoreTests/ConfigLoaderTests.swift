@@ -57,8 +57,9 @@ import Testing
         let config = try ConfigLoader.load(text: text, file: "c.toml")
         #expect(config.pair.heartbeat.interval == ConfigDefaults.heartbeatInterval)
         #expect(config.pair.heartbeat.deadAfter == ConfigDefaults.deadAfter)
-        #expect(config.dns?.ttl == ConfigDefaults.ttl)
-        #expect(config.dns?.ptr == ConfigDefaults.ptr)
+        let dns = try #require(config.dns)
+        #expect(dns.ttl == ConfigDefaults.ttl)
+        #expect(dns.ptr == ConfigDefaults.ptr)
         #expect(config.vip == nil)
         #expect(config.pair.preference == nil)
     }
