@@ -50,7 +50,8 @@ public struct Auditor {
     }
 
     func ttlMismatches(_ index: ZoneIndex) -> [Finding] {
-        index.rrsets.compactMap { key, records in
+        index.moreOfRRset.keys.compactMap { key in
+            let records = index.rrset(key)
             let ttls = Set(records.map(\.ttl))
             guard ttls.count > 1 else { return nil }
             return Finding(code: .ttlMismatch, severity: .warning, records: records,
@@ -61,19 +62,20 @@ public struct Auditor {
 
     func cnameProblems(_ index: ZoneIndex) -> [Finding] {
         var findings: [Finding] = []
-        for (name, types) in index.types where types.contains(.cname) {
-            let cnames = index.rrsets[RRsetKey(name: name, type: .cname)] ?? []
-            let others = types.subtracting([.cname, .rrsig, .nsec])
+        for (name, types) in index.besideCNAME {
+            let cnames = index.rrset(RRsetKey(name: name, type: .cname))
+            let others = types.subtracting([.rrsig, .nsec])
             if !others.isEmpty {
-                let records = cnames + others.sorted().flatMap { index.rrsets[RRsetKey(name: name, type: $0)] ?? [] }
+                let records = cnames + others.sorted().flatMap { index.rrset(RRsetKey(name: name, type: $0)) }
                 findings.append(Finding(code: .cnameWithOtherData, severity: .error, records: records,
                                         message: "\(name) has a CNAME beside \(others.sorted().map(\.description).joined(separator: ", ")) "
                                             + "data: a CNAME must stand alone; delete one or the other"))
             }
-            for record in cnames {
-                guard case .cname(let target) = record.data, index.isAudited(target), index.types[target] == nil else { continue }
+        }
+        for target in index.cnameTargets where index.isAudited(target) && !index.existingTargets.contains(target) {
+            for record in index.aliases(of: target) {
                 findings.append(Finding(code: .cnameDangling, severity: .warning, records: [record],
-                                        message: "\(name) is a CNAME to \(target), which does not exist: fix the target or delete the alias"))
+                                        message: "\(record.name) is a CNAME to \(target), which does not exist: fix the target or delete the alias"))
             }
         }
         return findings
@@ -84,8 +86,9 @@ public struct Auditor {
     func duplicateAddresses(_ index: ZoneIndex) -> [Finding] {
         let vips = Set(pair?.vips ?? [])
         // The VIP under other names is reported name by name, with its repair, by pairProblems.
-        return index.owners.compactMap { address, records in
+        return index.moreOwners.keys.compactMap { address in
             guard !vips.contains(address) else { return nil }
+            let records = index.owners(of: address)
             // In DNS-only mode the shared name points at a node's own address by design.
             let expected: Set<DNSName> = pair?.isDNSOnly == true ? [pair!.sharedName] : []
             let names = Set(records.map(\.name)).subtracting(allowed).subtracting(expected)
@@ -111,9 +114,21 @@ public struct Auditor {
     func pointerProblems(_ index: ZoneIndex) -> [Finding] {
         var findings: [Finding] = []
         let vips = Set(pair?.vips ?? [])
-        for (address, records) in index.pointers where !vips.contains(address) {
+        for address in index.firstPointer.keys where !vips.contains(address) {
+            let records = index.pointers(of: address)
             let targets = records.compactMap { record -> DNSName? in if case .ptr(let name) = record.data { name } else { nil } }
-            let resolving = Set(index.owners[address]?.map(\.name) ?? [])
+            if records.count == 1 {
+                // The common case, kept cheap: one PTR, confirmed or not.
+                let target = targets[0]
+                if index.isAudited(target), !index.hasOwner(address, named: target) {
+                    findings.append(Finding(
+                        code: .ptrNotConfirmed, severity: .warning, address: address, records: records,
+                        message: "the PTR of \(address) names \(target), which does not resolve back to \(address): "
+                            + "fix the forward record or the PTR"))
+                }
+                continue
+            }
+            let resolving = Set(index.owners(of: address).map(\.name))
             if Set(targets).count > 1 {
                 // Keep the one forward-confirmed name, if there is exactly one; the rest are stale.
                 let keep = Set(targets.filter(resolving.contains))
@@ -136,8 +151,9 @@ public struct Auditor {
                         + "fix the forward record or the PTR"))
             }
         }
-        for (address, records) in index.owners
-        where !vips.contains(address) && index.isAuditedReverse(address) && index.pointers[address] == nil {
+        for address in index.ownedAddresses
+        where !index.hasPointer(address) && !vips.contains(address) && index.isAuditedReverse(address) {
+            let records = index.owners(of: address)
             findings.append(Finding(
                 code: .ptrMissing, severity: .warning, address: address, records: records.sorted { $0.name < $1.name },
                 message: "\(address) has no PTR: add one naming \(records.map(\.name).min()!)"))
@@ -153,7 +169,7 @@ public struct Auditor {
         let sharedRecords = index.addressRecords(of: shared)
         let sharedAddresses = Set(sharedRecords.compactMap(\.address))
         for vip in pair.vips {
-            let elsewhere = (index.owners[vip] ?? []).filter { $0.name != shared }
+            let elsewhere = index.owners(of: vip).filter { $0.name != shared }
             for record in elsewhere {
                 let node = pair.nodes.first { node in
                     index.addressRecords(of: record.name).contains { $0.address == node.address }
@@ -201,7 +217,7 @@ public struct Auditor {
     /// The VIP's PTR must name the shared name and nothing else; the repair puts it right.
     func vipPointerProblems(_ index: ZoneIndex, vip: IPAddress, shared: DNSName, ttl: UInt32?) -> [Finding] {
         guard index.isAuditedReverse(vip) else { return [] }
-        let records = index.pointers[vip] ?? []
+        let records = index.pointers(of: vip)
         let reverse = vip.reverseName
         let wrong = records.filter { $0.data != .ptr(shared) }
         let right = ResourceRecord(name: reverse, ttl: ttl ?? records.first?.ttl ?? 300, data: .ptr(shared))

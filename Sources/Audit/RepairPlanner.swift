@@ -28,7 +28,7 @@ public enum RepairPlanner {
             guard let zone = zones.map(\.origin).filter({ key.name.isSubdomain(of: $0) })
                 .max(by: { $0.labelCount < $1.labelCount }) else { return nil }
             let change = changes[key]!
-            let seen = index.rrsets[key] ?? []
+            let seen = index.rrset(key)
             let guardedBy: Prerequisite = seen.isEmpty
                 ? .rrsetDoesNotExist(key.name, key.type)
                 : .rrsetEquals(key.name, seen.map(\.data).sorted { $0.description < $1.description })

@@ -28,6 +28,12 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         self = parsed
     }
 
+    private init(family: Family, high: UInt64, low: UInt64) {
+        self.family = family
+        self.high = high
+        self.low = low
+    }
+
     public init?<Bytes: Collection<UInt8>>(bytes: Bytes) {
         guard bytes.count == 4 || bytes.count == 16 else { return nil }
         family = bytes.count == 4 ? .v4 : .v6
@@ -100,4 +106,66 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         if lhs.family != rhs.family { return lhs.family == .v4 }
         return (lhs.high, lhs.low) < (rhs.high, rhs.low)
     }
+}
+
+extension IPAddress {
+    /// The address with all but the first `length` bits cleared.
+    func masked(to length: Int) -> IPAddress {
+        let offset = family == .v4 ? 96 : 0
+        let keep = max(0, min(128, offset + length))
+        let highMask: UInt64 = keep >= 64 ? .max : (keep == 0 ? 0 : .max << (64 - keep))
+        let lowMask: UInt64 = keep <= 64 ? 0 : (keep == 128 ? .max : .max << (128 - keep))
+        return IPAddress(family: family, high: high & highMask, low: low & lowMask)
+    }
+}
+
+/// An address prefix: "192.0.2.0/24", "2001:db8::/32".
+public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
+    public let address: IPAddress
+    public let prefixLength: Int
+
+    public init?(address: IPAddress, prefixLength: Int) {
+        guard prefixLength >= 0, prefixLength <= (address.family == .v4 ? 32 : 128) else { return nil }
+        self.address = address.masked(to: prefixLength)
+        self.prefixLength = prefixLength
+    }
+
+    public init(parsing text: String) throws(DNSModelError) {
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        let address = try IPAddress(parts[0])
+        let length = parts.count == 2 ? Int(parts[1]) : (address.family == .v4 ? 32 : 128)
+        guard let length, let network = IPNetwork(address: address, prefixLength: length) else {
+            throw .invalidAddress(text)
+        }
+        self = network
+    }
+
+    /// The addresses whose PTRs a reverse zone holds: "2.0.192.in-addr.arpa." is 192.0.2.0/24, an
+    /// ip6.arpa zone of n nibbles is a /4n. Nil for other names (and RFC 2317 classless zones).
+    public init?(reverseZone: DNSName) {
+        let labels = reverseZone.labels
+        guard labels.count >= 2, labels.last == "arpa" else { return nil }
+        let digits = Array(labels.dropLast(2).reversed())
+        switch labels[labels.count - 2] {
+        case "in-addr":
+            let octets = digits.compactMap { UInt8($0) }
+            guard octets.count == digits.count, octets.count <= 4 else { return nil }
+            self.init(address: IPAddress(bytes: octets + Array(repeating: 0, count: 4 - octets.count))!,
+                      prefixLength: 8 * octets.count)
+        case "ip6":
+            let nibbles = digits.compactMap { $0.count == 1 ? UInt8($0, radix: 16) : nil }
+            guard nibbles.count == digits.count, nibbles.count <= 32 else { return nil }
+            let padded = nibbles + Array(repeating: 0, count: 32 - nibbles.count)
+            self.init(address: IPAddress(bytes: stride(from: 0, to: 32, by: 2).map { padded[$0] << 4 | padded[$0 + 1] })!,
+                      prefixLength: 4 * nibbles.count)
+        default:
+            return nil
+        }
+    }
+
+    public func contains(_ other: IPAddress) -> Bool {
+        other.family == address.family && other.masked(to: prefixLength) == address
+    }
+
+    public var description: String { "\(address)/\(prefixLength)" }
 }
