@@ -10,8 +10,8 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public let family: Family
     /// The first and last eight network-order bytes, big-endian; an IPv4 address sits in `low`'s low half.
-    private let high: UInt64
-    private let low: UInt64
+    @usableFromInline let high: UInt64
+    @usableFromInline let low: UInt64
 
     /// Network-order bytes: 4 for IPv4, 16 for IPv6.
     public var bytes: [UInt8] {
@@ -28,24 +28,25 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         self = parsed
     }
 
-    private init(family: Family, high: UInt64, low: UInt64) {
+    @usableFromInline init(family: Family, high: UInt64, low: UInt64) {
         self.family = family
         self.high = high
         self.low = low
     }
 
+    /// Inlinable so that callers in other modules get it specialized: zone files decode millions.
+    @inlinable
     public init?<Bytes: Collection<UInt8>>(bytes: Bytes) {
-        guard bytes.count == 4 || bytes.count == 16 else { return nil }
-        family = bytes.count == 4 ? .v4 : .v6
+        let count = bytes.count
+        guard count == 4 || count == 16 else { return nil }
         var high: UInt64 = 0
         var low: UInt64 = 0
-        for (index, byte) in bytes.enumerated() {
-            let position = bytes.count == 4 ? index + 12 : index
-            let shifted = UInt64(byte) << (56 - 8 * UInt64(position % 8))
-            if position < 8 { high |= shifted } else { low |= shifted }
+        var position = count == 4 ? 12 : 0
+        for byte in bytes {
+            if position < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+            position += 1
         }
-        self.high = high
-        self.low = low
+        self.init(family: count == 4 ? .v4 : .v6, high: high, low: low)
     }
 
     private static func parse(_ text: String, family: Int32, length: Int) -> [UInt8]? {
@@ -78,22 +79,50 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// The address whose PTR lives at `reverseName`; nil for names that are not a whole address
     /// (a reverse zone's apex, an RFC 2317 delegation).
+    /// Parsed from the name's bytes without splitting it: audits read a PTR per address.
     public init?(reverseName: DNSName) {
-        let labels = reverseName.labels
-        guard labels.count >= 2, labels.last == "arpa" else { return nil }
-        let digits = labels.dropLast(2).reversed()
-        switch labels[labels.count - 2] {
-        case "in-addr":
-            guard digits.count == 4 else { return nil }
-            let octets = digits.compactMap { UInt8($0) }
-            guard octets.count == 4 else { return nil }
-            self.init(bytes: octets)
-        case "ip6":
-            guard digits.count == 32 else { return nil }
-            let nibbles = digits.compactMap { $0.count == 1 ? UInt8($0, radix: 16) : nil }
-            guard nibbles.count == 32 else { return nil }
-            self.init(bytes: stride(from: 0, to: 32, by: 2).map { nibbles[$0] << 4 | nibbles[$0 + 1] })
-        default:
+        let text = reverseName.text.utf8
+        if text.count == 73, reverseName.text.hasSuffix(".ip6.arpa.") {
+            // 32 nibbles, least significant first: "n.n.…n.ip6.arpa."
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            var index = text.startIndex
+            for position in 0..<32 {
+                let character = text[index]
+                guard text[text.index(after: index)] == UInt8(ascii: ".") else { return nil }
+                let nibble: UInt64
+                switch character {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = UInt64(character - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = UInt64(character - UInt8(ascii: "a") + 10)
+                default: return nil
+                }
+                // Nibble `position` from the right of the 128-bit address.
+                if position < 16 { low |= nibble << (4 * UInt64(position)) } else { high |= nibble << (4 * UInt64(position - 16)) }
+                index = text.index(index, offsetBy: 2)
+            }
+            self.init(family: .v6, high: high, low: low)
+        } else if reverseName.text.hasSuffix(".in-addr.arpa.") {
+            var octets: [UInt64] = []
+            var current: UInt64 = 0
+            var digits = 0
+            for byte in text.dropLast(14) {
+                if byte == UInt8(ascii: ".") {
+                    guard digits > 0, current <= 255 else { return nil }
+                    octets.append(current)
+                    current = 0
+                    digits = 0
+                } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"), digits < 3 {
+                    current = current * 10 + UInt64(byte - UInt8(ascii: "0"))
+                    digits += 1
+                } else {
+                    return nil
+                }
+            }
+            guard digits > 0, current <= 255, octets.count == 3 else { return nil }
+            octets.append(current)
+            // Least significant octet first.
+            self.init(family: .v4, high: 0, low: octets[3] << 24 | octets[2] << 16 | octets[1] << 8 | octets[0])
+        } else {
             return nil
         }
     }
