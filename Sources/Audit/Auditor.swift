@@ -114,20 +114,20 @@ public struct Auditor {
     func pointerProblems(_ index: ZoneIndex) -> [Finding] {
         var findings: [Finding] = []
         let vips = Set(pair?.vips ?? [])
-        for address in index.firstPointer.keys where !vips.contains(address) {
-            let records = index.pointers(of: address)
-            let targets = records.compactMap { record -> DNSName? in if case .ptr(let name) = record.data { name } else { nil } }
-            if records.count == 1 {
+        index.forEachPointer { address, only in
+            guard !vips.contains(address) else { return }
+            if let only, case .ptr(let target) = only.data {
                 // The common case, kept cheap: one PTR, confirmed or not.
-                let target = targets[0]
                 if index.isAudited(target), !index.hasOwner(address, named: target) {
                     findings.append(Finding(
-                        code: .ptrNotConfirmed, severity: .warning, address: address, records: records,
+                        code: .ptrNotConfirmed, severity: .warning, address: address, records: [only],
                         message: "the PTR of \(address) names \(target), which does not resolve back to \(address): "
                             + "fix the forward record or the PTR"))
                 }
-                continue
+                return
             }
+            let records = index.pointers(of: address)
+            let targets = records.compactMap { record -> DNSName? in if case .ptr(let name) = record.data { name } else { nil } }
             let resolving = Set(index.owners(of: address).map(\.name))
             if Set(targets).count > 1 {
                 // Keep the one forward-confirmed name, if there is exactly one; the rest are stale.
@@ -141,10 +141,10 @@ public struct Auditor {
                         + (stale.isEmpty ? "flip between them; keep one" : "flip between them; keep \(keep.first!)"),
                     stale: stale))
             }
+            // Already reported as stale by ptrSeveralNames when another name is confirmed.
+            if Set(targets).count > 1 && targets.contains(where: resolving.contains) { return }
             for record in records {
                 guard case .ptr(let target) = record.data, index.isAudited(target), !resolving.contains(target) else { continue }
-                // Already reported as stale by ptrSeveralNames when another name is confirmed.
-                if Set(targets).count > 1 && targets.contains(where: resolving.contains) { continue }
                 findings.append(Finding(
                     code: .ptrNotConfirmed, severity: .warning, address: address, records: [record],
                     message: "the PTR of \(address) names \(target), which does not resolve back to \(address): "

@@ -49,6 +49,8 @@ struct ZoneIndex {
             }
         }
         firstOfRRset.reserveCapacity(records.count)
+        firstOwner.reserveCapacity(records.count / 2)
+        firstPointer.reserveCapacity(records.count / 2)
         for (offset, record) in records.enumerated() {
             let position = Position(offset)
             let key = RRsetKey(name: record.name, type: record.type)
@@ -90,6 +92,13 @@ struct ZoneIndex {
     func owners(of address: IPAddress) -> [ResourceRecord] { gather(firstOwner[address], moreOwners[address]) }
 
     func pointers(of address: IPAddress) -> [ResourceRecord] { gather(firstPointer[address], morePointers[address]) }
+
+    /// Every address with a PTR, and its PTR when it has exactly one (the common case, without an array).
+    func forEachPointer(_ body: (IPAddress, ResourceRecord?) -> Void) {
+        for (address, first) in firstPointer {
+            body(address, morePointers[address] == nil ? records[Int(first)] : nil)
+        }
+    }
 
     func rrset(_ key: RRsetKey) -> [ResourceRecord] { gather(firstOfRRset[key], moreOfRRset[key]) }
 

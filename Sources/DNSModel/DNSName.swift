@@ -59,11 +59,12 @@ public struct DNSName: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// True when this name is `zone` or lies below it.
     public func isSubdomain(of zone: DNSName) -> Bool {
-        if zone.text == "." || text == zone.text { return true }
-        let own = text.utf8, suffix = zone.text.utf8
-        guard own.count > suffix.count else { return false }
-        let start = own.index(own.endIndex, offsetBy: -suffix.count)
-        return own[start...].elementsEqual(suffix) && own[own.index(before: start)] == UInt8(ascii: ".")
+        if zone.text == "." { return true }
+        guard text.hasSuffix(zone.text) else { return false }
+        let own = text.utf8
+        let extra = own.count - zone.text.utf8.count
+        // Equal, or the suffix starts a label: "xexample.test." is not in "example.test.".
+        return extra == 0 || own[own.index(own.startIndex, offsetBy: extra - 1)] == UInt8(ascii: ".")
     }
 
     /// This name and each of its ancestors, nearest first, ending with the root.
