@@ -6,53 +6,90 @@ struct RRsetKey: Hashable {
 }
 
 /// The audited records, indexed once for every check. Built for zones of millions of records: the
-/// records stay in one array and the maps hold their positions, with a list only where a key has
-/// more than one record (most addresses have one owner, most RRsets one record).
+/// records stay in the zones' arrays and the maps hold their positions, with a list only where a key
+/// has more than one record (most addresses have one owner, most RRsets one record).
 struct ZoneIndex {
     typealias Position = Int32
 
-    private(set) var records: [ResourceRecord] = []
+    /// The zones' own record arrays, not copied: a position counts through them in order.
+    private let zoneRecords: [[ResourceRecord]]
+    private let zoneStarts: [Int]
     /// A and AAAA records by address: the first, and the rest where there are more.
-    private var firstOwner: [IPAddress: Position] = [:]
-    private(set) var moreOwners: [IPAddress: [Position]] = [:]
+    private let firstOwner: [IPAddress: Position]
+    let moreOwners: [IPAddress: [Position]]
     /// PTR records by the address their owner name encodes.
-    private(set) var firstPointer: [IPAddress: Position] = [:]
-    private var morePointers: [IPAddress: [Position]] = [:]
-    private var firstOfRRset: [RRsetKey: Position] = [:]
-    private(set) var moreOfRRset: [RRsetKey: [Position]] = [:]
+    let firstPointer: [IPAddress: Position]
+    private let morePointers: [IPAddress: [Position]]
+    private let firstOfRRset: [RRsetKey: Position]
+    let moreOfRRset: [RRsetKey: [Position]]
     /// Only for names that own a CNAME: the other types beside it.
-    private(set) var besideCNAME: [DNSName: Set<RecordType>] = [:]
+    let besideCNAME: [DNSName: Set<RecordType>]
     /// Only for CNAME targets: whether they exist.
-    private(set) var existingTargets: Set<DNSName> = []
-    private(set) var cnameTargets: Set<DNSName> = []
-    private var cnames: [Position] = []
-    var forwardOrigins: [DNSName] = []
-    var reverseNetworks: [IPNetwork] = []
-    var recordCount: Int { records.count }
+    let existingTargets: Set<DNSName>
+    let cnameTargets: Set<DNSName>
+    private let cnames: [Position]
+    let forwardOrigins: [DNSName]
+    let reverseNetworks: [IPNetwork]
+    let recordCount: Int
+
+    func record(at position: Position) -> ResourceRecord {
+        let offset = Int(position)
+        var zone = zoneStarts.count - 1
+        while zoneStarts[zone] > offset { zone -= 1 }
+        return zoneRecords[zone][offset - zoneStarts[zone]]
+    }
+
+    /// Every record with its position, zone by zone.
+    private static func forEach(in zones: [[ResourceRecord]], _ body: (Position, ResourceRecord) -> Void) {
+        var position: Position = 0
+        for records in zones {
+            for record in records {
+                body(position, record)
+                position += 1
+            }
+        }
+    }
 
     init(_ zones: [AuditZone]) {
-        records.reserveCapacity(zones.reduce(0) { $0 + $1.records.count })
+        zoneRecords = zones.map(\.records)
+        var starts: [Int] = []
+        var total = 0
+        var forwardOrigins: [DNSName] = []
+        var reverseNetworks: [IPNetwork] = []
         for zone in zones {
+            starts.append(total)
+            total += zone.records.count
             if let network = IPNetwork(reverseZone: zone.origin) {
                 reverseNetworks.append(network)
             } else {
                 forwardOrigins.append(zone.origin)
             }
-            records += zone.records
         }
+        zoneStarts = starts
+        recordCount = total
+        self.forwardOrigins = forwardOrigins
+        self.reverseNetworks = reverseNetworks
         var cnameOwners: Set<DNSName> = []
-        for (offset, record) in records.enumerated() {
+        var cnameTargets: Set<DNSName> = []
+        var cnames: [Position] = []
+        Self.forEach(in: zoneRecords) { position, record in
             if case .cname(let target) = record.data {
                 cnameOwners.insert(record.name)
                 cnameTargets.insert(target)
-                cnames.append(Position(offset))
+                cnames.append(position)
             }
         }
-        firstOfRRset.reserveCapacity(records.count)
-        firstOwner.reserveCapacity(records.count / 2)
-        firstPointer.reserveCapacity(records.count / 2)
-        for (offset, record) in records.enumerated() {
-            let position = Position(offset)
+        self.cnameTargets = cnameTargets
+        self.cnames = cnames
+        // Built in locals, not through self: a closure may not capture an initializing self.
+        var firstOfRRset: [RRsetKey: Position] = [:], moreOfRRset: [RRsetKey: [Position]] = [:]
+        var firstOwner: [IPAddress: Position] = [:], moreOwners: [IPAddress: [Position]] = [:]
+        var firstPointer: [IPAddress: Position] = [:], morePointers: [IPAddress: [Position]] = [:]
+        var besideCNAME: [DNSName: Set<RecordType>] = [:], existingTargets: Set<DNSName> = []
+        firstOfRRset.reserveCapacity(total)
+        firstOwner.reserveCapacity(total / 2)
+        firstPointer.reserveCapacity(total / 2)
+        Self.forEach(in: zoneRecords) { position, record in
             let key = RRsetKey(name: record.name, type: record.type)
             // One hash for the common case of a new key; a repeated key puts its first position back.
             if let previous = firstOfRRset.updateValue(position, forKey: key) {
@@ -74,6 +111,8 @@ struct ZoneIndex {
                 break
             }
         }
+        (self.firstOfRRset, self.moreOfRRset, self.firstOwner, self.moreOwners) = (firstOfRRset, moreOfRRset, firstOwner, moreOwners)
+        (self.firstPointer, self.morePointers, self.besideCNAME, self.existingTargets) = (firstPointer, morePointers, besideCNAME, existingTargets)
     }
 
     private static func add(_ position: Position, at address: IPAddress,
@@ -86,7 +125,7 @@ struct ZoneIndex {
 
     private func gather(_ first: Position?, _ more: [Position]?) -> [ResourceRecord] {
         guard let first else { return [] }
-        return [records[Int(first)]] + (more ?? []).map { records[Int($0)] }
+        return [record(at: first)] + (more ?? []).map(record(at:))
     }
 
     func owners(of address: IPAddress) -> [ResourceRecord] { gather(firstOwner[address], moreOwners[address]) }
@@ -96,7 +135,7 @@ struct ZoneIndex {
     /// Every address with a PTR, and its PTR when it has exactly one (the common case, without an array).
     func forEachPointer(_ body: (IPAddress, ResourceRecord?) -> Void) {
         for (address, first) in firstPointer {
-            body(address, morePointers[address] == nil ? records[Int(first)] : nil)
+            body(address, morePointers[address] == nil ? record(at: first) : nil)
         }
     }
 
@@ -107,8 +146,8 @@ struct ZoneIndex {
 
     func hasOwner(_ address: IPAddress, named name: DNSName) -> Bool {
         guard let first = firstOwner[address] else { return false }
-        if records[Int(first)].name == name { return true }
-        return moreOwners[address]?.contains { records[Int($0)].name == name } ?? false
+        if record(at: first).name == name { return true }
+        return moreOwners[address]?.contains { record(at: $0).name == name } ?? false
     }
 
     func hasPointer(_ address: IPAddress) -> Bool { firstPointer[address] != nil }
@@ -124,7 +163,7 @@ struct ZoneIndex {
 
     /// The CNAME records that point at `target`.
     func aliases(of target: DNSName) -> [ResourceRecord] {
-        cnames.map { records[Int($0)] }.filter { $0.data == .cname(target) }
+        cnames.map(record(at:)).filter { $0.data == .cname(target) }
     }
 
     func pointerTargets(of address: IPAddress) -> [DNSName] {
