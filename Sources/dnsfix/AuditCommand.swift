@@ -45,14 +45,14 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Print the outcome as JSON.")
     var json = false
 
+    /// Findings exit 1 (silently: the report said it all); anything that stops the audit exits 2.
     func run() throws {
         do {
             try perform()
+        } catch let failure as CommandFailure where failure.code == .failed && failure.message.isEmpty {
+            throw failure
         } catch let failure as CommandFailure {
-            var reported = failure
-            reported.json = json
-            reported.code = failure.code == .done || failure.code == .failed ? failure.code : .usage
-            throw reported
+            throw CommandFailure(usage: failure.message, json: json)
         } catch {
             throw CommandFailure(error, code: .usage, json: json)
         }
