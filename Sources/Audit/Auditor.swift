@@ -114,17 +114,28 @@ public struct Auditor {
     func pointerProblems(_ index: ZoneIndex) -> [Finding] {
         var findings: [Finding] = []
         let vips = Set(pair?.vips ?? [])
-        index.forEachPointer { address, only in
-            guard !vips.contains(address) else { return }
-            if let only, case .ptr(let target) = only.data {
+        for (address, slot) in index.addresses {
+            if !vips.isEmpty && vips.contains(address) { continue }
+            if slot.pointer < 0 {
+                if index.isAuditedReverse(address) {
+                    let records = index.owners(of: address)
+                    findings.append(Finding(
+                        code: .ptrMissing, severity: .warning, address: address, records: records.sorted { $0.name < $1.name },
+                        message: "\(address) has no PTR: add one naming \(records.map(\.name).min()!)"))
+                }
+                continue
+            }
+            if !slot.severalPointers {
                 // The common case, kept cheap: one PTR, confirmed or not.
-                if index.isAudited(target), !index.hasOwner(address, named: target) {
+                let only = index.record(at: slot.pointer)
+                guard case .ptr(let target) = only.data else { continue }
+                if !index.hasOwner(address, slot, named: target), index.isAudited(target) {
                     findings.append(Finding(
                         code: .ptrNotConfirmed, severity: .warning, address: address, records: [only],
                         message: "the PTR of \(address) names \(target), which does not resolve back to \(address): "
                             + "fix the forward record or the PTR"))
                 }
-                return
+                continue
             }
             let records = index.pointers(of: address)
             let targets = records.compactMap { record -> DNSName? in if case .ptr(let name) = record.data { name } else { nil } }
@@ -142,7 +153,7 @@ public struct Auditor {
                     stale: stale))
             }
             // Already reported as stale by ptrSeveralNames when another name is confirmed.
-            if Set(targets).count > 1 && targets.contains(where: resolving.contains) { return }
+            if Set(targets).count > 1 && targets.contains(where: resolving.contains) { continue }
             for record in records {
                 guard case .ptr(let target) = record.data, index.isAudited(target), !resolving.contains(target) else { continue }
                 findings.append(Finding(
@@ -150,13 +161,6 @@ public struct Auditor {
                     message: "the PTR of \(address) names \(target), which does not resolve back to \(address): "
                         + "fix the forward record or the PTR"))
             }
-        }
-        for address in index.ownedAddresses
-        where !index.hasPointer(address) && !vips.contains(address) && index.isAuditedReverse(address) {
-            let records = index.owners(of: address)
-            findings.append(Finding(
-                code: .ptrMissing, severity: .warning, address: address, records: records.sorted { $0.name < $1.name },
-                message: "\(address) has no PTR: add one naming \(records.map(\.name).min()!)"))
         }
         return findings
     }

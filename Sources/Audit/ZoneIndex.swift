@@ -14,11 +14,17 @@ struct ZoneIndex {
     /// The zones' own record arrays, not copied: a position counts through them in order.
     private let zoneRecords: [[ResourceRecord]]
     private let zoneStarts: [Int]
-    /// A and AAAA records by address: the first, and the rest where there are more.
-    private let firstOwner: [IPAddress: Position]
+    /// Per address, its first A/AAAA record and its first PTR side by side, so that the pointer checks
+    /// are one pass over one table; `moreOwners` and `morePointers` hold the rest where there are more.
+    struct AddressSlot {
+        var owner: Position = -1
+        var pointer: Position = -1
+        var severalOwners = false
+        var severalPointers = false
+    }
+
+    let addresses: [IPAddress: AddressSlot]
     let moreOwners: [IPAddress: [Position]]
-    /// PTR records by the address their owner name encodes.
-    let firstPointer: [IPAddress: Position]
     private let morePointers: [IPAddress: [Position]]
     private let firstOfRRset: [RRsetKey: Position]
     let moreOfRRset: [RRsetKey: [Position]]
@@ -72,23 +78,29 @@ struct ZoneIndex {
         var cnameOwners: Set<DNSName> = []
         var cnameTargets: Set<DNSName> = []
         var cnames: [Position] = []
+        var present = [Bool](repeating: false, count: Int(UInt16.max) + 1)
+        var addressRecords = 0
         Self.forEach(in: zoneRecords) { position, record in
-            if case .cname(let target) = record.data {
+            present[Int(record.type.rawValue)] = true
+            switch record.data {
+            case .cname(let target):
                 cnameOwners.insert(record.name)
                 cnameTargets.insert(target)
                 cnames.append(position)
+            case .address, .ptr:
+                addressRecords += 1
+            default:
+                break
             }
         }
         self.cnameTargets = cnameTargets
         self.cnames = cnames
         // Built in locals, not through self: a closure may not capture an initializing self.
         var firstOfRRset: [RRsetKey: Position] = [:], moreOfRRset: [RRsetKey: [Position]] = [:]
-        var firstOwner: [IPAddress: Position] = [:], moreOwners: [IPAddress: [Position]] = [:]
-        var firstPointer: [IPAddress: Position] = [:], morePointers: [IPAddress: [Position]] = [:]
-        var besideCNAME: [DNSName: Set<RecordType>] = [:], existingTargets: Set<DNSName> = []
+        var addresses: [IPAddress: AddressSlot] = [:]
+        var moreOwners: [IPAddress: [Position]] = [:], morePointers: [IPAddress: [Position]] = [:]
         firstOfRRset.reserveCapacity(total)
-        firstOwner.reserveCapacity(total / 2)
-        firstPointer.reserveCapacity(total / 2)
+        addresses.reserveCapacity(addressRecords / 2 + 16)
         Self.forEach(in: zoneRecords) { position, record in
             let key = RRsetKey(name: record.name, type: record.type)
             // One hash for the common case of a new key; a repeated key puts its first position back.
@@ -96,31 +108,33 @@ struct ZoneIndex {
                 firstOfRRset[key] = previous
                 moreOfRRset[key, default: []].append(position)
             }
-            if !cnameOwners.isEmpty, record.type != .cname, cnameOwners.contains(record.name) {
-                besideCNAME[record.name, default: []].insert(record.type)
-            }
-            if !cnameTargets.isEmpty, cnameTargets.contains(record.name) { existingTargets.insert(record.name) }
             switch record.data {
             case .address(let address):
-                Self.add(position, at: address, first: &firstOwner, more: &moreOwners)
+                if !addresses[address, default: AddressSlot()].takeOwner(position) {
+                    moreOwners[address, default: []].append(position)
+                }
             case .ptr:
-                if let address = IPAddress(reverseName: record.name) {
-                    Self.add(position, at: address, first: &firstPointer, more: &morePointers)
+                if let address = IPAddress(reverseName: record.name),
+                   !addresses[address, default: AddressSlot()].takePointer(position) {
+                    morePointers[address, default: []].append(position)
                 }
             default:
                 break
             }
         }
-        (self.firstOfRRset, self.moreOfRRset, self.firstOwner, self.moreOwners) = (firstOfRRset, moreOfRRset, firstOwner, moreOwners)
-        (self.firstPointer, self.morePointers, self.besideCNAME, self.existingTargets) = (firstPointer, morePointers, besideCNAME, existingTargets)
-    }
-
-    private static func add(_ position: Position, at address: IPAddress,
-                            first: inout [IPAddress: Position], more: inout [IPAddress: [Position]]) {
-        if let previous = first.updateValue(position, forKey: address) {
-            first[address] = previous
-            more[address, default: []].append(position)
+        (self.firstOfRRset, self.moreOfRRset) = (firstOfRRset, moreOfRRset)
+        (self.addresses, self.moreOwners, self.morePointers) = (addresses, moreOwners, morePointers)
+        // CNAME neighbours and targets by probing the RRset map with the types the zones hold,
+        // rather than hashing every record's name against them.
+        let types = present.indices.filter { present[$0] }.map { RecordType(rawValue: UInt16($0)) }
+        func has(_ name: DNSName, _ type: RecordType) -> Bool { firstOfRRset[RRsetKey(name: name, type: type)] != nil }
+        var besideCNAME: [DNSName: Set<RecordType>] = [:]
+        for owner in cnameOwners {
+            let others = types.filter { $0 != .cname && has(owner, $0) }
+            if !others.isEmpty { besideCNAME[owner] = Set(others) }
         }
+        self.besideCNAME = besideCNAME
+        self.existingTargets = cnameTargets.filter { target in types.contains { has(target, $0) } }
     }
 
     private func gather(_ first: Position?, _ more: [Position]?) -> [ResourceRecord] {
@@ -128,29 +142,21 @@ struct ZoneIndex {
         return [record(at: first)] + (more ?? []).map(record(at:))
     }
 
-    func owners(of address: IPAddress) -> [ResourceRecord] { gather(firstOwner[address], moreOwners[address]) }
+    func owners(of address: IPAddress) -> [ResourceRecord] {
+        gather(addresses[address].flatMap { $0.owner >= 0 ? $0.owner : nil }, moreOwners[address])
+    }
 
-    func pointers(of address: IPAddress) -> [ResourceRecord] { gather(firstPointer[address], morePointers[address]) }
-
-    /// Every address with a PTR, and its PTR when it has exactly one (the common case, without an array).
-    func forEachPointer(_ body: (IPAddress, ResourceRecord?) -> Void) {
-        for (address, first) in firstPointer {
-            body(address, morePointers[address] == nil ? record(at: first) : nil)
-        }
+    func pointers(of address: IPAddress) -> [ResourceRecord] {
+        gather(addresses[address].flatMap { $0.pointer >= 0 ? $0.pointer : nil }, morePointers[address])
     }
 
     func rrset(_ key: RRsetKey) -> [ResourceRecord] { gather(firstOfRRset[key], moreOfRRset[key]) }
 
-    /// The addresses that have at least one A or AAAA record.
-    var ownedAddresses: Dictionary<IPAddress, Position>.Keys { firstOwner.keys }
-
-    func hasOwner(_ address: IPAddress, named name: DNSName) -> Bool {
-        guard let first = firstOwner[address] else { return false }
-        if record(at: first).name == name { return true }
-        return moreOwners[address]?.contains { record(at: $0).name == name } ?? false
+    func hasOwner(_ address: IPAddress, _ slot: AddressSlot, named name: DNSName) -> Bool {
+        guard slot.owner >= 0 else { return false }
+        if record(at: slot.owner).name == name { return true }
+        return slot.severalOwners && moreOwners[address]?.contains { record(at: $0).name == name } == true
     }
-
-    func hasPointer(_ address: IPAddress) -> Bool { firstPointer[address] != nil }
 
     /// True when the name lies in a forward zone that was audited, so its absence means something.
     func isAudited(_ name: DNSName) -> Bool {
@@ -172,5 +178,20 @@ struct ZoneIndex {
 
     func addressRecords(of name: DNSName) -> [ResourceRecord] {
         rrset(RRsetKey(name: name, type: .a)) + rrset(RRsetKey(name: name, type: .aaaa))
+    }
+}
+
+extension ZoneIndex.AddressSlot {
+    /// Records the owner; false when the slot had one already (the caller keeps the rest).
+    mutating func takeOwner(_ position: ZoneIndex.Position) -> Bool {
+        guard owner < 0 else { severalOwners = true; return false }
+        owner = position
+        return true
+    }
+
+    mutating func takePointer(_ position: ZoneIndex.Position) -> Bool {
+        guard pointer < 0 else { severalPointers = true; return false }
+        pointer = position
+        return true
     }
 }
