@@ -1,4 +1,6 @@
 import DNSModel
+import Dispatch
+import Foundation
 
 struct RRsetKey: Hashable {
     var name: DNSName
@@ -46,6 +48,47 @@ struct ZoneIndex {
     }
 
     /// Every record with its position, zone by zone.
+    /// Each RRset's first position, and the rest where an RRset has more than one record.
+    private static func rrsetMap(_ zones: [[ResourceRecord]], capacity: Int)
+        -> (first: [RRsetKey: Position], more: [RRsetKey: [Position]]) {
+        var first: [RRsetKey: Position] = [:]
+        var more: [RRsetKey: [Position]] = [:]
+        first.reserveCapacity(capacity)
+        forEach(in: zones) { position, record in
+            let key = RRsetKey(name: record.name, type: record.type)
+            // One hash for the common case of a new key; a repeated key puts its first position back.
+            if let previous = first.updateValue(position, forKey: key) {
+                first[key] = previous
+                more[key, default: []].append(position)
+            }
+        }
+        return (first, more)
+    }
+
+    private static func addressTable(_ zones: [[ResourceRecord]], capacity: Int)
+        -> (slots: [IPAddress: AddressSlot], owners: [IPAddress: [Position]], pointers: [IPAddress: [Position]]) {
+        var slots: [IPAddress: AddressSlot] = [:]
+        var owners: [IPAddress: [Position]] = [:]
+        var pointers: [IPAddress: [Position]] = [:]
+        slots.reserveCapacity(capacity)
+        forEach(in: zones) { position, record in
+            switch record.data {
+            case .address(let address):
+                if !slots[address, default: AddressSlot()].takeOwner(position) {
+                    owners[address, default: []].append(position)
+                }
+            case .ptr:
+                if let address = IPAddress(reverseName: record.name),
+                   !slots[address, default: AddressSlot()].takePointer(position) {
+                    pointers[address, default: []].append(position)
+                }
+            default:
+                break
+            }
+        }
+        return (slots, owners, pointers)
+    }
+
     private static func forEach(in zones: [[ResourceRecord]], _ body: (Position, ResourceRecord) -> Void) {
         var position: Position = 0
         for records in zones {
@@ -95,33 +138,20 @@ struct ZoneIndex {
         }
         self.cnameTargets = cnameTargets
         self.cnames = cnames
-        // Built in locals, not through self: a closure may not capture an initializing self.
-        var firstOfRRset: [RRsetKey: Position] = [:], moreOfRRset: [RRsetKey: [Position]] = [:]
-        var addresses: [IPAddress: AddressSlot] = [:]
-        var moreOwners: [IPAddress: [Position]] = [:], morePointers: [IPAddress: [Position]] = [:]
-        firstOfRRset.reserveCapacity(total)
-        addresses.reserveCapacity(addressRecords / 2 + 16)
-        Self.forEach(in: zoneRecords) { position, record in
-            let key = RRsetKey(name: record.name, type: record.type)
-            // One hash for the common case of a new key; a repeated key puts its first position back.
-            if let previous = firstOfRRset.updateValue(position, forKey: key) {
-                firstOfRRset[key] = previous
-                moreOfRRset[key, default: []].append(position)
-            }
-            switch record.data {
-            case .address(let address):
-                if !addresses[address, default: AddressSlot()].takeOwner(position) {
-                    moreOwners[address, default: []].append(position)
-                }
-            case .ptr:
-                if let address = IPAddress(reverseName: record.name),
-                   !addresses[address, default: AddressSlot()].takePointer(position) {
-                    morePointers[address, default: []].append(position)
-                }
-            default:
-                break
+        // The RRset map and the address table are independent: one core builds each.
+        let rrsets = Shared<(first: [RRsetKey: Position], more: [RRsetKey: [Position]])>(([:], [:]))
+        let table = Shared<(slots: [IPAddress: AddressSlot], owners: [IPAddress: [Position]], pointers: [IPAddress: [Position]])>(([:], [:], [:]))
+        let records = zoneRecords
+        let rrsetCapacity = total, addressCapacity = addressRecords / 2 + 16
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                rrsets.value = Self.rrsetMap(records, capacity: rrsetCapacity)
+            } else {
+                table.value = Self.addressTable(records, capacity: addressCapacity)
             }
         }
+        let (firstOfRRset, moreOfRRset) = rrsets.value
+        let (addresses, moreOwners, morePointers) = table.value
         (self.firstOfRRset, self.moreOfRRset) = (firstOfRRset, moreOfRRset)
         (self.addresses, self.moreOwners, self.morePointers) = (addresses, moreOwners, morePointers)
         // CNAME neighbours and targets by probing the RRset map with the types the zones hold,
@@ -194,4 +224,10 @@ extension ZoneIndex.AddressSlot {
         pointer = position
         return true
     }
+}
+
+/// One result written by one worker of a concurrentPerform and read after it returns.
+private final class Shared<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }
