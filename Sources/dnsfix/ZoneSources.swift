@@ -2,6 +2,8 @@ import Audit
 import DNSModel
 import DNSUpdate
 import FailoverCore
+import Dispatch
+import Foundation
 import ZoneFile
 
 /// Where `dnsfix audit` reads its zones: AXFR from the primary, master files, or the zones the pair's
@@ -64,11 +66,31 @@ struct ZoneSources {
             let records = try client().transfer(zone: zone)
             zones.append(AuditZone(origin: zone, records: records, source: "AXFR from \(try client().server)"))
         }
-        for (origin, path) in files {
-            let contents = try ZoneFileReader.read(path: path, origin: origin)
+        // Zone files are read on both cores; errors and skips are still reported in file order.
+        let files = self.files
+        let results = ParallelResults<ZoneFileContents>(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            results.set(index, Result { try ZoneFileReader.read(path: files[index].path, origin: files[index].origin) })
+        }
+        for (file, result) in zip(files, results.all) {
+            let contents = try result.get()
             for skip in contents.skipped { Output.error("dnsfix: \(skip)") }
-            zones.append(AuditZone(origin: origin, records: contents.records, source: path))
+            zones.append(AuditZone(origin: file.origin, records: contents.records, source: file.path))
         }
         return zones
     }
+}
+
+/// One slot per worker of a concurrentPerform, read after it returns.
+final class ParallelResults<Value>: @unchecked Sendable {
+    private var slots: [Result<Value, Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<Value, Error>) {
+        lock.withLock { slots[index] = result }
+    }
+
+    var all: [Result<Value, Error>] { lock.withLock { slots.map { $0! } } }
 }
