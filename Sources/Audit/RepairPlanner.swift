@@ -10,8 +10,22 @@ public struct Repair: Sendable, Equatable {
 /// whole RRset as the audit saw it, so a record that changed since is left alone (and reported by
 /// the server as a failed prerequisite), and one refusal does not hold up the other repairs.
 public enum RepairPlanner {
+    /// The RRsets of just these keys, in one pass: a second full index would double a large audit.
+    static func rrsets(_ keys: some Collection<RRsetKey>, in zones: [AuditZone]) -> [RRsetKey: [ResourceRecord]] {
+        guard !keys.isEmpty else { return [:] }
+        let wanted = Set(keys)
+        let names = Set(keys.map(\.name))
+        var found: [RRsetKey: [ResourceRecord]] = [:]
+        for zone in zones {
+            for record in zone.records where names.contains(record.name) {
+                let key = RRsetKey(name: record.name, type: record.type)
+                if wanted.contains(key) { found[key, default: []].append(record) }
+            }
+        }
+        return found
+    }
+
     public static func repairs(for report: AuditReport, zones: [AuditZone]) -> [Repair] {
-        let index = ZoneIndex(zones)
         var changes: [RRsetKey: (stale: Set<ResourceRecord>, missing: Set<ResourceRecord>, codes: Set<FindingCode>)] = [:]
         for finding in report.findings where finding.isRepairable {
             for record in finding.stale {
@@ -24,11 +38,12 @@ public enum RepairPlanner {
                 changes[key]!.codes.insert(finding.code)
             }
         }
+        let seenByKey = rrsets(changes.keys, in: zones)
         return changes.keys.sorted { ($0.name, $0.type) < ($1.name, $1.type) }.compactMap { key in
             guard let zone = zones.map(\.origin).filter({ key.name.isSubdomain(of: $0) })
                 .max(by: { $0.labelCount < $1.labelCount }) else { return nil }
             let change = changes[key]!
-            let seen = index.rrset(key)
+            let seen = seenByKey[key] ?? []
             let guardedBy: Prerequisite = seen.isEmpty
                 ? .rrsetDoesNotExist(key.name, key.type)
                 : .rrsetEquals(key.name, seen.map(\.data).sorted { $0.description < $1.description })
