@@ -51,8 +51,10 @@ public struct RunningDNSServer: Sendable {
     public let workDirectory: String
     /// The server process's PID (already stopped once `withDNSServer` returns).
     public let pid: Int32
-    /// Seconds from launching the process to answering the SOA of all three zones (last attempt).
+    /// Seconds from launching the process to answering the SOA of all its zones (last attempt).
     public let startupSeconds: Double
+    /// The extra zones given to `withDNSServer(_:zones:_:)`, served beside `zones`.
+    public let craftedZones: [CraftedZone]
 
     /// The zones every fixture server serves, primary for all of them.
     public static let zones = [
@@ -159,19 +161,22 @@ public struct RunningDNSServer: Sendable {
             for line in trimmed {
                 message.append(line)
                 if isSend(line) {
-                    script += ["zone \(try Self.zone(for: message))"] + message
+                    script += ["zone \(try Self.zone(for: message, among: allZones))"] + message
                     message = []
                 }
             }
             if message.contains(where: { !$0.isEmpty }) {
-                script += ["zone \(try Self.zone(for: message))"] + message
+                script += ["zone \(try Self.zone(for: message, among: allZones))"] + message
             }
         }
         if !isSend(trimmed.last(where: { !$0.isEmpty }) ?? "") { script.append("send") }
         return try await runProcess("nsupdate", ["-t", "5"] + arguments, input: script.joined(separator: "\n") + "\n", timeout: 30)
     }
 
-    static func zone(for lines: [String]) throws -> String {
+    /// The fixed zones and the crafted ones.
+    public var allZones: [String] { Self.zones + craftedZones.map(\.origin) }
+
+    static func zone(for lines: [String], among zones: [String] = zones) throws -> String {
         for line in lines {
             let words = line.split(whereSeparator: \.isWhitespace).map { String($0).lowercased() }
             guard let first = words.first, ["update", "prereq"].contains(first) else { continue }
@@ -202,11 +207,50 @@ public func withDNSServer<T>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (RunningDNSServer) async throws -> T
 ) async throws -> T {
+    try await withDNSServer(kind, zones: [], body)
+}
+
+/// A zone given as master-file text, served by a fixture server beside the fixed zones of Zones/:
+/// written to `<origin without the final dot>.zone` in the server's work directory and added to its
+/// config (a `zone` statement for named, with the checks that would refuse odd data turned off; a
+/// `zone:` entry for knotd, whose template already has `semantic-checks: off`).
+///
+/// A server may still refuse a zone (both refuse a CNAME beside other data, for example): give
+/// `mustLoad: false` for such a zone, and the readiness check does not wait for it.
+public struct CraftedZone: Sendable, CustomStringConvertible {
+    /// Absolute, with the final dot: "crafted.test.".
+    public let origin: String
+    /// The zone file's text; relative names are relative to `origin`.
+    public let text: String
+    /// Whether `withDNSServer` waits until the server answers this zone's SOA.
+    public let mustLoad: Bool
+
+    public init(origin: String, text: String, mustLoad: Bool = true) {
+        self.origin = origin.hasSuffix(".") ? origin : origin + "."
+        self.text = text
+        self.mustLoad = mustLoad
+    }
+
+    /// The zone file's name in the server's work directory.
+    public var fileName: String { String(origin.dropLast()) + ".zone" }
+
+    public var description: String { origin }
+}
+
+/// Like `withDNSServer(_:_:)`, and the server also serves `zones` (see `CraftedZone`); it is ready
+/// once it answers the SOA of the fixed zones and of every crafted zone with `mustLoad`.
+public func withDNSServer<T>(
+    _ kind: DNSServerKind,
+    zones crafted: [CraftedZone],
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (RunningDNSServer) async throws -> T
+) async throws -> T {
+    try DNSServerFixture.validate(crafted)
     let executable = try findExecutable(kind == .bind ? "named" : "knotd")
     let workDirectory = try DNSServerFixture.makeWorkDirectory(kind)
     // Runs after the server has been stopped and reaped: `runServer` returns only then.
     defer { DNSServerFixture.removeDirectory(workDirectory) }
-    try DNSServerFixture.populate(workDirectory, for: kind)
+    try DNSServerFixture.populate(workDirectory, for: kind, crafted: crafted)
     var lastReason = ""
     var lastLog = ""
     for attempt in 1...DNSServerFixture.maxAttempts {
@@ -214,7 +258,7 @@ public func withDNSServer<T>(
         defer { PortRegistry.shared.release(port) }
         var value: T?
         let outcome = try await DNSServerFixture.runServer(
-            kind, executable: executable, workDirectory: workDirectory, port: port
+            kind, executable: executable, workDirectory: workDirectory, port: port, crafted: crafted
         ) { server in
             value = try await body(server)
         }
@@ -225,7 +269,7 @@ public func withDNSServer<T>(
         case .portTaken(let reason):
             lastReason = "port \(port): \(reason)"
             lastLog = log
-            DNSServerFixture.resetWorkDirectory(workDirectory)
+            DNSServerFixture.resetWorkDirectory(workDirectory, crafted: crafted)
         case .failed(let reason):
             throw DNSServerFixtureError.startFailed(kind, attempts: attempt, reason: reason, logTail: log)
         }
@@ -256,11 +300,11 @@ enum DNSServerFixture {
     /// returns only once the server has exited and been reaped, whatever happened: `body` threw, the
     /// task was cancelled (Subprocess then runs `stopSequence` itself), or start-up failed.
     static func runServer(
-        _ kind: DNSServerKind, executable: String, workDirectory: String, port: UInt16,
+        _ kind: DNSServerKind, executable: String, workDirectory: String, port: UInt16, crafted: [CraftedZone],
         isolation: isolated (any Actor)? = #isolation,
         _ body: (RunningDNSServer) async throws -> Void
     ) async throws -> AttemptOutcome {
-        let configFile = try writeConfig(kind, workDirectory: workDirectory, port: port)
+        let configFile = try writeConfig(kind, workDirectory: workDirectory, port: port, crafted: crafted)
         let logPath = workDirectory + "/server.log"
         let log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard log >= 0 else { return .failed("cannot open \(logPath) (errno \(errno))") }
@@ -293,7 +337,8 @@ enum DNSServerFixture {
                 let readiness: Readiness
                 do {
                     readiness = try await waitUntilReady(
-                        executable: executable, pid: pid, workDirectory: workDirectory, port: port, logPath: logPath)
+                        executable: executable, pid: pid, workDirectory: workDirectory, port: port, logPath: logPath,
+                        zones: RunningDNSServer.zones + crafted.filter(\.mustLoad).map(\.origin))
                 } catch {
                     await execution.teardown(using: stopSequence)
                     throw error
@@ -310,7 +355,7 @@ enum DNSServerFixture {
                 }
                 let server = RunningDNSServer(
                     kind: kind, address: address, port: port, workDirectory: workDirectory,
-                    pid: pid, startupSeconds: Date().timeIntervalSince(started))
+                    pid: pid, startupSeconds: Date().timeIntervalSince(started), craftedZones: crafted)
                 do {
                     try await body(server)
                 } catch {
@@ -337,14 +382,14 @@ enum DNSServerFixture {
     /// their own, so that they neither tie up the (small) Swift concurrency pool nor get delayed past
     /// their deadlines by a busy pool. Throws `CancellationError` if the task is cancelled meanwhile.
     static func waitUntilReady(
-        executable: String, pid: pid_t, workDirectory: String, port: UInt16, logPath: String
+        executable: String, pid: pid_t, workDirectory: String, port: UInt16, logPath: String, zones: [String]
     ) async throws -> Readiness {
         let cancelled = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await onDedicatedThread {
                 try pollUntilReady(
                     executable: executable, pid: pid, workDirectory: workDirectory, port: port, logPath: logPath,
-                    cancelled: cancelled)
+                    zones: zones, cancelled: cancelled)
             }
         } onCancel: {
             cancelled.set()
@@ -353,7 +398,7 @@ enum DNSServerFixture {
 
     static func pollUntilReady(
         executable: String, pid: pid_t, workDirectory: String, port: UInt16, logPath: String,
-        cancelled: CancellationFlag
+        zones: [String], cancelled: CancellationFlag
     ) throws -> Readiness {
         let deadline = Date().addingTimeInterval(startTimeout)
         while true {
@@ -377,7 +422,7 @@ enum DNSServerFixture {
                     return .portTaken("another server (identity \"\(identity)\") answers on it")
                 }
                 if DNSProbe.serverIdentity(address: address, port: port, tcp: true, timeout: 0.5) == workDirectory,
-                   RunningDNSServer.zones.allSatisfy({ DNSProbe.servesZone(address: address, port: port, zone: $0, timeout: 0.5) })
+                   zones.allSatisfy({ DNSProbe.servesZone(address: address, port: port, zone: $0, timeout: 0.5) })
                 {
                     return .ready
                 }
@@ -385,7 +430,7 @@ enum DNSServerFixture {
             if Date() >= deadline { break }
             usleep(5_000)
         }
-        return .failed("no answer (SOA of \(RunningDNSServer.zones.joined(separator: ", ")) and id.server over UDP and TCP) within \(startTimeout) s")
+        return .failed("no answer (SOA of \(zones.joined(separator: ", ")) and id.server over UDP and TCP) within \(startTimeout) s")
     }
 
     /// The exit status (or terminating signal) of our child `pid` if it has exited, else nil.
@@ -437,12 +482,15 @@ enum DNSServerFixture {
 
     /// Copies the zone files and keys/ from Zones/ into `directory`; for Knot also writes
     /// knot-keys.conf from the allowed key files (the BIND key files stay the single source of truth).
-    static func populate(_ directory: String, for kind: DNSServerKind) throws {
+    static func populate(_ directory: String, for kind: DNSServerKind, crafted: [CraftedZone] = []) throws {
         let fileManager = FileManager.default
         let zonesDirectory = ProjectPaths.zones
         for zone in RunningDNSServer.zones {
             let file = String(zone.dropLast()) + ".zone"
             try fileManager.copyItem(atPath: zonesDirectory + "/" + file, toPath: directory + "/" + file)
+        }
+        for zone in crafted {
+            try zone.text.write(toFile: directory + "/" + zone.fileName, atomically: true, encoding: .utf8)
         }
         try fileManager.copyItem(atPath: zonesDirectory + "/keys", toPath: directory + "/keys")
         if kind == .knot {
@@ -455,8 +503,9 @@ enum DNSServerFixture {
     }
 
     /// After a failed attempt: drop what the server wrote, keep the copied inputs.
-    static func resetWorkDirectory(_ directory: String) {
+    static func resetWorkDirectory(_ directory: String, crafted: [CraftedZone] = []) {
         let keep: Set<String> = Set(RunningDNSServer.zones.map { String($0.dropLast()) + ".zone" })
+            .union(crafted.map(\.fileName))
             .union(["keys", "knot-keys.conf"])
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for entry in entries where !keep.contains(entry) {
@@ -473,10 +522,12 @@ enum DNSServerFixture {
     }
 
     /// Writes named.conf or knot.conf from its template; returns its path.
-    static func writeConfig(_ kind: DNSServerKind, workDirectory: String, port: UInt16) throws -> String {
+    static func writeConfig(
+        _ kind: DNSServerKind, workDirectory: String, port: UInt16, crafted: [CraftedZone] = []
+    ) throws -> String {
         let name = kind == .bind ? "named.conf" : "knot.conf"
         let template = try String(contentsOfFile: ProjectPaths.zones + "/" + name + ".in", encoding: .utf8)
-        let text = template
+        let text = (template + craftedConfig(kind, crafted))
             .replacingOccurrences(of: "@ADDRESS@", with: address)
             .replacingOccurrences(of: "@PORT@", with: String(port))
             .replacingOccurrences(of: "@WORKDIR@", with: workDirectory)
@@ -486,6 +537,49 @@ enum DNSServerFixture {
         let path = workDirectory + "/" + name
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
+    }
+
+    /// The config lines that add the crafted zones, appended to the template (whose placeholders
+    /// they use). Knot: the template's `zone:` list is its last section, so entries appended to it
+    /// join that list and take the default template.
+    static func craftedConfig(_ kind: DNSServerKind, _ crafted: [CraftedZone]) -> String {
+        guard !crafted.isEmpty else { return "" }
+        switch kind {
+        case .bind:
+            return "\n// Crafted zones, added by TestSupport.\n" + crafted.map { zone in
+                """
+                zone "\(zone.origin.dropLast())" {
+                    type primary;
+                    file "@WORKDIR@/\(zone.fileName)";
+                    allow-update { "dnsfix-keys"; };
+                    // Load odd data as it is: the tests audit it.
+                    check-names ignore;
+                    check-integrity no;
+                    check-mx ignore;
+                    check-wildcard no;
+                    check-sibling no;
+                    check-dup-records ignore;
+                    check-srv-cname ignore;
+                };
+
+                """
+            }.joined()
+        case .knot:
+            return "\n# Crafted zones, added by TestSupport.\n" + crafted.map { "  - domain: \($0.origin)\n" }.joined()
+        }
+    }
+
+    /// Crafted zones must have distinct origins of their own, not those of Zones/.
+    static func validate(_ crafted: [CraftedZone]) throws {
+        var seen = Set(RunningDNSServer.zones.map { $0.lowercased() })
+        for zone in crafted {
+            guard zone.origin.count > 1, !zone.origin.contains("/"), !zone.origin.contains("\"") else {
+                throw DNSServerFixtureError.badTemplate("crafted zone \"\(zone.origin)\": not a usable zone name")
+            }
+            guard seen.insert(zone.origin.lowercased()).inserted else {
+                throw DNSServerFixtureError.badTemplate("crafted zone \(zone.origin) is given twice or is a zone of Zones/")
+            }
+        }
     }
 
     /// The last `lines` lines of a server log, without named's build banner.
