@@ -13,10 +13,6 @@ public struct AuditZone: Sendable {
         self.source = source
     }
 
-    public var isReverse: Bool {
-        origin.text.hasSuffix(".in-addr.arpa.") || origin.text.hasSuffix(".ip6.arpa.")
-            || origin.text == "in-addr.arpa." || origin.text == "ip6.arpa."
-    }
 }
 
 /// What the pair's config says, for pair-aware findings.

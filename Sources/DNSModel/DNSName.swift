@@ -55,8 +55,6 @@ public struct DNSName: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The number of labels, without building them.
     public var labelCount: Int { text == "." ? 0 : text.utf8.reduce(0) { $1 == UInt8(ascii: ".") ? $0 + 1 : $0 } }
 
-    public var parent: DNSName? { text == "." ? nil : DNSName(validatedLabels: Array(labels.dropFirst())) }
-
     /// True when this name is `zone` or lies below it.
     public func isSubdomain(of zone: DNSName) -> Bool {
         if zone.text == "." { return true }

@@ -106,6 +106,45 @@ import Testing
         }
     }
 
+    @Test(arguments: DNSServerKind.allCases)
+    func anUpdateTheServerDoesNotApplyIsAnError(kind: DNSServerKind) async throws {
+        try await withDNSServer(kind) { server in
+            // RFC 2136 §3.4.2.2: an address added beside a CNAME is silently ignored; only the
+            // read-back shows that nothing changed.
+            let result = try await dnsfix(base(server, name: "web.example.test.") + ["--address", "192.0.2.50"])
+            #expect(result.status == 1, "\(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("was accepted but did not take effect"), "\(result.stderr)")
+            #expect(try await server.dig("web.example.test.", "CNAME") == ["www.example.test."])
+            #expect(try await !server.dig("web.example.test.", "A").contains("192.0.2.50"), "the A answer is www's, through the CNAME")
+        }
+    }
+
+    @Test func checkValidatesAConfigLikeKeepalivedT() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/dnsfix.toml"
+        let valid = """
+            [pair]
+            name = "app"
+            nodes = [ { name = "node-a", address = "192.0.2.11" }, { name = "node-b", address = "192.0.2.12" } ]
+            preference = "node-a"
+            [vip]
+            addresses = ["192.0.2.50"]
+            """
+        try valid.write(toFile: path, atomically: true, encoding: .utf8)
+        let good = try await dnsfix(["check", "--config", path])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("VIP 192.0.2.50"))
+        #expect(good.stdout.contains("\(path): valid"))
+
+        try valid.replacingOccurrences(of: "preference = \"node-a\"", with: "preference = true")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let bad = try await dnsfix(["check", "--config", path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("\(path):4: pair.preference: must be a string, not bool"), "\(bad.stderr)")
+    }
+
     @Test func anUnreachableServerExitsFourWithinBoundedTime() async throws {
         let port = try freeLoopbackPort()
         let started = ContinuousClock.now
