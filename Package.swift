@@ -7,11 +7,14 @@ let package = Package(
     products: [
         .executable(name: "dnsfix", targets: ["dnsfix"]),
         .executable(name: "dnsfix-bench", targets: ["dnsfix-bench"]),
+        .executable(name: "dnsfix-sim", targets: ["dnsfix-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        // HMAC-SHA256 of heartbeats and the config fingerprint, in the pure core.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         // Spawns dig, nsupdate, dnsfix, named and knotd for the tests and the benchmarks, instead of
         // Foundation's Process (whose Linux run() can crash in memcpy, an over-read of dirent.d_name).
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
@@ -30,15 +33,23 @@ let package = Package(
         .target(name: "ZoneFile", dependencies: ["DNSModel", "CZoneScanner"]),
         // Pure: duplicate and conflicting records in zones, and the guarded repairs.
         .target(name: "Audit", dependencies: ["DNSModel"]),
-        // Pure: the config model and, later, the state machine.
-        .target(name: "FailoverCore", dependencies: ["DNSModel", .product(name: "TOMLKit", package: "TOMLKit")]),
+        // Pure: the config model, the pair's state machine, the election, the arbiter, the heartbeat codec.
+        .target(name: "FailoverCore", dependencies: ["DNSModel", .product(name: "Crypto", package: "swift-crypto")]),
+        // The TOML parser behind the config model, kept out of the pure core.
+        .target(name: "ConfigFile", dependencies: ["FailoverCore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        // Pure: two nodes and a DNS server in simulated time, with faults, checking the invariants.
+        .target(name: "PairSimulation", dependencies: ["FailoverCore", "DNSModel"]),
 
         .executableTarget(
             name: "dnsfix",
             dependencies: [
-                "DNSModel", "DNSUpdate", "FailoverCore", "Audit", "ZoneFile",
+                "DNSModel", "DNSUpdate", "FailoverCore", "ConfigFile", "Audit", "ZoneFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "dnsfix-sim",
+            dependencies: ["PairSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "dnsfix-bench",
@@ -58,7 +69,12 @@ let package = Package(
         .testTarget(name: "DNSModelTests", dependencies: ["DNSModel"]),
         .testTarget(name: "DNSUpdateTests", dependencies: ["DNSUpdate", "DNSModel", "TestSupport"]),
         .testTarget(name: "ZoneFileTests", dependencies: ["ZoneFile", "DNSModel", "TestSupport"]),
-        .testTarget(name: "FailoverCoreTests", dependencies: ["FailoverCore"]),
+        .testTarget(name: "FailoverCoreTests", dependencies: ["FailoverCore", "ConfigFile", "DNSModel"]),
+        .testTarget(
+            name: "PairSimulationTests",
+            dependencies: ["PairSimulation", "FailoverCore", "ConfigFile"],
+            resources: [.copy("Transcripts")]
+        ),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "DNSModel", "ZoneFile"]),
         .testTarget(name: "DNSFixCLITests", dependencies: ["DNSModel", "DNSUpdate", "Audit", "TestSupport"]),
     ]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DNSModel
 import DNSUpdate
+import ConfigFile
 import FailoverCore
 import Foundation
 
@@ -66,11 +67,10 @@ struct ConfigOptions: ParsableArguments {
 
     /// This node's entry in the config, by --node or the host name.
     func thisNode(in config: DNSFixConfig) throws -> NodeSettings {
-        let name = node ?? ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
-        guard let found = config.node(named: name) else {
-            throw CommandFailure(usage: "this host (\(name)) is not a node of pair \(config.pair.name) "
-                + "(\(config.pair.nodes.map(\.name).joined(separator: ", "))): give --node")
+        do {
+            return try config.localNode(hostname: ProcessInfo.processInfo.hostName, override: node)
+        } catch {
+            throw CommandFailure(usage: error.description)
         }
-        return found
     }
 }

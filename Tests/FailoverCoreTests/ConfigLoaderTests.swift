@@ -1,5 +1,6 @@
 import DNSModel
 import Testing
+import ConfigFile
 @testable import FailoverCore
 
 @Suite struct ConfigLoaderTests {

@@ -2,9 +2,9 @@ import DNSModel
 
 /// Reads and validates a config file's text into a DNSFixConfig.
 public enum ConfigLoader {
-    /// `file` names the file in errors and anchors relative paths (key files, scripts).
-    public static func load(text: String, file: String) throws(ConfigError) -> DNSFixConfig {
-        let document = try ConfigDocument(text: text, file: file)
+    /// The source's file names the file in errors and anchors relative paths (key files, scripts).
+    public static func load(_ document: some ConfigSource) throws(ConfigError) -> DNSFixConfig {
+        let file = document.file
         let directory = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
         func path(_ value: String?) -> String? {
             guard let value, !value.hasPrefix("/") else { return value }
@@ -28,10 +28,10 @@ public enum ConfigLoader {
         if let unknown = document.unknownKeys().first {
             throw document.error(unknown, "unknown key (misspelt?)")
         }
-        return DNSFixConfig(pair: pair, vip: vip, dns: dns, scripts: scripts, health: health, auditAllow: auditAllow)
+        return DNSFixConfig(source: file, pair: pair, vip: vip, dns: dns, scripts: scripts, health: health, auditAllow: auditAllow)
     }
 
-    private static func readPair(_ document: ConfigDocument, path: (String?) -> String?) throws(ConfigError) -> PairSettings {
+    private static func readPair(_ document: some ConfigSource, path: (String?) -> String?) throws(ConfigError) -> PairSettings {
         guard let name = try document.string("pair.name") else {
             throw document.error("pair.name", "is required: the name of the pair")
         }
@@ -63,11 +63,13 @@ public enum ConfigLoader {
                 + "(\(nodes.map(\.name).joined(separator: ", ")))")
         }
         let failbackDelay = try duration(document, "pair.failback_delay") ?? ConfigDefaults.failbackDelay
+        let startupWait = try duration(document, "pair.startup_wait")
+            ?? ConfigDefaults.startupWait(deadTime: interval * deadAfter)
         return PairSettings(name: name, nodes: nodes, heartbeat: heartbeat, preference: preference,
-                            failbackDelay: failbackDelay)
+                            failbackDelay: failbackDelay, startupWait: startupWait)
     }
 
-    private static func readVIP(_ document: ConfigDocument, pair: PairSettings) throws(ConfigError) -> VIPSettings {
+    private static func readVIP(_ document: some ConfigSource, pair: PairSettings) throws(ConfigError) -> VIPSettings {
         let texts = try document.strings("vip.addresses") ?? []
         guard !texts.isEmpty else { throw document.error("vip.addresses", "must name the service address") }
         var addresses: [IPAddress] = []
@@ -92,7 +94,7 @@ public enum ConfigLoader {
                            announceInterval: try duration(document, "vip.arp.interval") ?? ConfigDefaults.announceInterval)
     }
 
-    private static func readDNS(_ document: ConfigDocument, path: (String?) -> String?) throws(ConfigError) -> DNSSettings {
+    private static func readDNS(_ document: some ConfigSource, path: (String?) -> String?) throws(ConfigError) -> DNSSettings {
         var server: ServerEndpoint?
         if let text = try document.string("dns.server") {
             do { server = try ServerEndpoint(parsing: text) } catch { throw document.error("dns.server", "\(error)") }
@@ -106,13 +108,16 @@ public enum ConfigLoader {
         }
         let ttl = try document.integer("dns.ttl") ?? Int(ConfigDefaults.ttl)
         guard (0...604_800).contains(ttl) else { throw document.error("dns.ttl", "must be between 0 and 604800 seconds") }
+        let fence = try duration(document, "dns.fence") ?? ConfigDefaults.fence
+        if fence <= .zero { throw document.error("dns.fence", "must be longer than zero") }
         return DNSSettings(server: server, zone: zone, name: shared, ttl: UInt32(ttl),
                            keyFile: path(try document.string("dns.key_file")),
                            ptr: try document.bool("dns.ptr") ?? ConfigDefaults.ptr,
-                           arbiter: try document.bool("dns.arbiter") ?? ConfigDefaults.arbiter)
+                           arbiter: try document.bool("dns.arbiter") ?? ConfigDefaults.arbiter,
+                           fence: fence)
     }
 
-    private static func duration(_ document: ConfigDocument, _ key: String) throws(ConfigError) -> Duration? {
+    private static func duration(_ document: some ConfigSource, _ key: String) throws(ConfigError) -> Duration? {
         guard let text = try document.string(key) else { return nil }
         guard let value = ConfigDuration.parse(text) else {
             throw document.error(key, "\"\(text)\" is not a duration (write e.g. \"100ms\", \"30s\", \"2m\")")
@@ -120,12 +125,12 @@ public enum ConfigLoader {
         return value
     }
 
-    private static func name(_ document: ConfigDocument, _ key: String) throws(ConfigError) -> DNSName? {
+    private static func name(_ document: some ConfigSource, _ key: String) throws(ConfigError) -> DNSName? {
         guard let text = try document.string(key) else { return nil }
         do { return try DNSName(text) } catch { throw document.error(key, "\(error)") }
     }
 
-    private static func address(_ document: ConfigDocument, _ key: String, required: Bool) throws(ConfigError) -> IPAddress? {
+    private static func address(_ document: some ConfigSource, _ key: String, required: Bool) throws(ConfigError) -> IPAddress? {
         guard let text = try document.string(key) else {
             if required { throw document.error(key, "is required") }
             return nil

@@ -2,6 +2,8 @@ import DNSModel
 
 /// The whole config file, read the same by both nodes of the pair.
 public struct DNSFixConfig: Sendable, Equatable {
+    /// The file it was read from, for errors found after loading.
+    public var source: String
     public var pair: PairSettings
     /// Absent: DNS-only mode.
     public var vip: VIPSettings?
@@ -15,6 +17,24 @@ public struct DNSFixConfig: Sendable, Equatable {
     /// The node with this name, if the pair has one.
     public func node(named name: String) -> NodeSettings? {
         pair.nodes.first { $0.name == name }
+    }
+
+    /// This node, found by `--node` when given, else by the host name (its first label, as
+    /// `hostname -s` prints it). Both nodes read the same file, so this is how each finds itself.
+    public func localNode(hostname: String, override: String?) throws(ConfigError) -> NodeSettings {
+        let name = override ?? String(hostname.split(separator: ".").first ?? "")
+        guard let found = node(named: name) else {
+            let names = pair.nodes.map(\.name).joined(separator: ", ")
+            let how = override == nil ? "this host (\(name)) is" : "--node \(name) is"
+            throw ConfigError(file: source, line: nil, key: "pair.nodes",
+                              message: "\(how) not a node of pair \(pair.name) (\(names)): give --node")
+        }
+        return found
+    }
+
+    /// The other node of the pair.
+    public func peer(of node: NodeSettings) -> NodeSettings {
+        pair.nodes.first { $0.name != node.name }!
     }
 }
 
@@ -36,6 +56,11 @@ public struct PairSettings: Sendable, Equatable {
     /// Names the preferred node, never a boolean: a copied config cannot make both prefer themselves.
     public var preference: String?
     public var failbackDelay: Duration
+    /// How long a starting node listens for its peer before it acts alone.
+    public var startupWait: Duration
+
+    /// How long a node waits without a heartbeat before it calls its peer dead.
+    public var deadTime: Duration { heartbeat.interval * heartbeat.deadAfter }
 }
 
 public struct TopologyHint: Sendable, Equatable {
@@ -62,6 +87,9 @@ public struct DNSSettings: Sendable, Equatable {
     public var keyFile: String?
     public var ptr: Bool
     public var arbiter: Bool
+    /// How long an active node that has lost its peer keeps the VIP without confirming at the DNS
+    /// server that it still owns the pair: the bound on overlap after a partition.
+    public var fence: Duration
 }
 
 public struct ScriptSettings: Sendable, Equatable {
@@ -78,6 +106,9 @@ public enum ConfigDefaults {
     public static let heartbeatInterval: Duration = .milliseconds(100)
     public static let deadAfter = 3
     public static let failbackDelay: Duration = .seconds(30)
+    /// Long enough to hear a peer that starts at the same time, several heartbeats over.
+    public static func startupWait(deadTime: Duration) -> Duration { max(.seconds(1), deadTime * 2) }
+    public static let fence: Duration = .seconds(2)
     public static let announceCount = 5
     public static let announceInterval: Duration = .seconds(1)
     /// Low, so that resolvers follow a DNS-only failover quickly.

@@ -1,8 +1,9 @@
+import FailoverCore
 import TOMLKit
 
 /// A parsed TOML config that remembers where each key was written, so that every complaint names the
 /// file, the line and the dotted key. Keys that the model never reads are reported as unknown.
-public final class ConfigDocument {
+public final class ConfigDocument: ConfigSource {
     public let file: String
     private let root: TOMLTable
     private let lineIndex: [String: Int]
@@ -34,7 +35,7 @@ public final class ConfigDocument {
         }
     }
 
-    func value(_ key: String) -> TOMLValueConvertible? {
+    private func value(_ key: String) -> TOMLValueConvertible? {
         readKeys.insert(key)
         var current: TOMLValueConvertible? = root
         for part in key.split(separator: ".") {
