@@ -33,6 +33,8 @@ public enum Event: Equatable, Sendable {
     case ownerMismatch
     case ownerUnreachable
     case recordsRegistered
+    /// The server refused the records' prerequisite: the owner record does not hold this node's claim.
+    case recordsRejected
     case recordsFailed
 }
 

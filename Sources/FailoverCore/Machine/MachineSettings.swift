@@ -16,6 +16,8 @@ public struct MachineSettings: Sendable, Equatable {
     public var arbiter: Bool
     public var fence: Duration
     public var fingerprint: ConfigFingerprint
+    /// How often an active node re-registers its records, repairing drift at the server.
+    public var reconcileInterval: Duration = .seconds(30)
 
     public init(me: String, peer: String, heartbeatInterval: Duration = ConfigDefaults.heartbeatInterval,
                 deadAfter: Int = ConfigDefaults.deadAfter, startupWait: Duration? = nil,
@@ -51,9 +53,6 @@ public struct MachineSettings: Sendable, Equatable {
 
     /// How long before an unanswered intent to take over is withdrawn.
     var intentTimeout: Duration { deadTime }
-
-    /// How often an active node re-registers its records, repairing drift at the server.
-    var reconcileInterval: Duration { .seconds(30) }
 
     /// Backoff for DNS retries and for WAIT reasons that clear by themselves: 250 ms doubling to 8 s.
     func backoff(attempt: Int) -> Duration {

@@ -12,7 +12,15 @@ public enum Role: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case second = 4
 
     public var isActive: Bool { self == .alone || self == .prim }
-    public var description: String { "\(self)".uppercased() }
+    public var description: String {
+        switch self {
+        case .stop: "STOP"
+        case .wait: "WAIT"
+        case .alone: "ALONE"
+        case .prim: "PRIM"
+        case .second: "SECOND"
+        }
+    }
 }
 
 /// Why a node is in WAIT, and what it waits for. Each has an operator action in the README.

@@ -57,29 +57,55 @@ public enum ArbiterDecision: Equatable, Sendable {
 }
 
 public enum Arbiter {
-    /// - Parameters:
-    ///   - knownEpoch: the highest epoch this node has seen (heartbeats, earlier reads).
-    ///   - activeEpoch: the epoch under which this node is active, if it is.
-    ///   - stealUnknown: a node that has not heard its peer since it started knows no epoch, so a
-    ///     record naming the peer cannot be judged newer or older: it takes over, and a live owner
-    ///     learns it at its next confirmation, within the fence window.
-    public static func decide(_ purpose: ArbiterPurpose, read: OwnerClaim?, me: String, knownEpoch: UInt64,
-                              activeEpoch: UInt64?, stealUnknown: Bool) -> ArbiterDecision {
+    /// The facts of this node that a decision weighs.
+    public struct Standing: Equatable, Sendable {
+        public var me: String
+        /// The highest epoch seen anywhere: new claims go above it.
+        public var knownEpoch: UInt64
+        /// The epoch under which this node is active, if it is.
+        public var activeEpoch: UInt64?
+        /// The highest epoch under which the peer was seen active.
+        public var peerActiveEpoch: UInt64
+        /// The peer is heard and stands by: a record naming it above this node's epoch is a leftover
+        /// (a write that landed after the peer had stepped down), not a takeover.
+        public var peerStandsBy: Bool
+        /// This node has not heard its peer since it started, so it knows no epoch to judge a record
+        /// naming the peer by: it takes over, and a live owner learns it at its next confirmation.
+        public var stealUnknown: Bool
+
+        public init(me: String, knownEpoch: UInt64, activeEpoch: UInt64?, peerActiveEpoch: UInt64,
+                    peerStandsBy: Bool, stealUnknown: Bool) {
+            self.me = me
+            self.knownEpoch = knownEpoch
+            self.activeEpoch = activeEpoch
+            self.peerActiveEpoch = peerActiveEpoch
+            self.peerStandsBy = peerStandsBy
+            self.stealUnknown = stealUnknown
+        }
+    }
+
+    public static func decide(_ purpose: ArbiterPurpose, read: OwnerClaim?, _ standing: Standing) -> ArbiterDecision {
+        let me = standing.me
+        let known = standing.knownEpoch
         switch purpose {
         case .confirm:
-            guard let read, read.node == me, read.epoch == activeEpoch else { return .lost(read ?? OwnerClaim(node: "", epoch: 0)) }
-            return .confirmed
-        case .record:
-            let epoch = activeEpoch ?? knownEpoch
-            guard let read else { return .write(expected: nil, new: OwnerClaim(node: me, epoch: epoch)) }
-            if read == OwnerClaim(node: me, epoch: epoch) { return .confirmed }
-            if read.node != me, read.epoch >= epoch { return .lost(read) }
-            // The epoch at the server never goes down, even under a record this node wrote before a restart.
-            return .write(expected: read, new: OwnerClaim(node: me, epoch: max(epoch, read.epoch + 1)))
-        case .claim, .bump:
-            guard let read else { return .write(expected: nil, new: OwnerClaim(node: me, epoch: knownEpoch + 1)) }
-            if read.node != me, read.epoch > knownEpoch, !stealUnknown { return .lost(read) }
-            return .write(expected: read, new: OwnerClaim(node: me, epoch: max(read.epoch, knownEpoch) + 1))
+            guard let read else { return .lost(OwnerClaim(node: "", epoch: 0)) }
+            return read.node == me && read.epoch == standing.activeEpoch ? .confirmed : .lost(read)
+        case .claim:
+            guard let read else { return .write(expected: nil, new: OwnerClaim(node: me, epoch: known + 1)) }
+            // The peer claimed under an epoch above any term it was seen active in: it is alive elsewhere.
+            if read.node != me, read.epoch > standing.peerActiveEpoch, !standing.stealUnknown { return .lost(read) }
+            return .write(expected: read, new: OwnerClaim(node: me, epoch: max(read.epoch, known) + 1))
+        case .bump, .record:
+            let epoch = standing.activeEpoch ?? known
+            let raise = purpose == .bump
+            guard let read else { return .write(expected: nil, new: OwnerClaim(node: me, epoch: raise ? max(epoch, known) + 1 : epoch)) }
+            if !raise, read == OwnerClaim(node: me, epoch: epoch) { return .confirmed }
+            // The peer wrote at or after this node's term began.
+            if read.node != me, read.epoch >= epoch, raise || !standing.peerStandsBy { return .lost(read) }
+            // The epoch at the server never goes down, even under a record written before a restart.
+            let new = raise ? max(read.epoch, known, epoch) + 1 : max(epoch, read.epoch + 1)
+            return .write(expected: read, new: OwnerClaim(node: me, epoch: new))
         }
     }
 }

@@ -15,9 +15,12 @@ extension PairMachine {
 
     mutating func ownerRead(_ claim: OwnerClaim?, _ effects: inout Effects) {
         guard var task = arbiter.task, task.writing == nil else { return }
-        let decision = Arbiter.decide(task.purpose, read: claim, me: settings.me, knownEpoch: knownEpoch,
-                                      activeEpoch: activeEpoch ?? activation?.proposal,
-                                      stealUnknown: !arbiter.heardPeer && task.mismatches == 0)
+        let peerStatus = livePeer(at: effects.now)?.status
+        let standing = Arbiter.Standing(
+            me: settings.me, knownEpoch: knownEpoch, activeEpoch: activeEpoch, peerActiveEpoch: arbiter.peerActiveEpoch,
+            peerStandsBy: peerStatus.map { !$0.claimsService } ?? false,
+            stealUnknown: !arbiter.heardPeer && task.mismatches == 0)
+        let decision = Arbiter.decide(task.purpose, read: claim, standing)
         if let claim { knownEpoch = max(knownEpoch, claim.epoch) }
         switch decision {
         case .write(let expected, let new):

@@ -158,7 +158,6 @@ extension PairMachine {
         guard settings.registersDNS, let epoch = activeEpoch, !records.inFlight,
               !settings.arbiter || arbiter.recorded, let due = records.dueAt, effects.now >= due else { return }
         records.inFlight = true
-        records.pending = true
         effects.actions.append(.registerRecords(OwnerClaim(node: settings.me, epoch: epoch)))
     }
 

@@ -37,7 +37,10 @@ extension PairMachine {
                 beginRelease(to: .wait(reason), &effects, because: "the VIP could not be plumbed again")
             }
         case .vipUnplumbed:
-            if release != nil { finishRelease(&effects) }
+            if let release {
+                effects.because(release.reason)
+                finishRelease(&effects)
+            }
         case .vipMissing:
             if activeEpoch != nil, release == nil, activation == nil {
                 effects.because("the VIP was removed by someone else: plumbing it again")
@@ -67,9 +70,16 @@ extension PairMachine {
             guard records.inFlight else { return }
             records = RecordsProgress(pending: false, inFlight: false, failures: 0,
                                       dueAt: now + settings.reconcileInterval)
+        case .recordsRejected:
+            // The owner record no longer names this node's claim: settle the owner record first.
+            guard records.inFlight else { return }
+            records.inFlight = false
+            records.pending = true
+            arbiter.recorded = false
         case .recordsFailed:
             guard records.inFlight else { return }
             records.inFlight = false
+            records.pending = true
             records.failures += 1
             records.dueAt = now + settings.backoff(attempt: records.failures)
         }
@@ -153,6 +163,7 @@ extension PairMachine {
         peer = PeerView(report: report, receivedAt: effects.now)
         arbiter.heardPeer = true
         knownEpoch = max(knownEpoch, report.status.epoch)
+        if report.status.role.isActive { arbiter.peerActiveEpoch = max(arbiter.peerActiveEpoch, report.status.epoch) }
         labels = ConfigLabel.compare(settings.fingerprint, report.fingerprint)
         if role == .wait, waitReason == .lostArbitration {
             waitReason = nil

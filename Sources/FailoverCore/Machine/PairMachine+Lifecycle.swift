@@ -50,7 +50,7 @@ extension PairMachine {
     mutating func beginRelease(to target: Release.Target, _ effects: inout Effects, because reason: String) {
         effects.because(reason)
         activation = nil
-        release = Release(target: target)
+        release = Release(target: target, reason: reason)
         failbackAt = nil
         arbiter.task = nil
         arbiter.mandateUntil = nil

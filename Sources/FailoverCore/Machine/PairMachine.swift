@@ -29,6 +29,8 @@ public struct PairMachine: Sendable {
     var failbackAt: MonotonicTime?
     var nextHeartbeatAt: MonotonicTime?
     var lastStatusSent: NodeStatus?
+    /// The time of the last event: deadlines already passed are not deadlines any more.
+    var lastEventAt: MonotonicTime = .zero
 
     var arbiter = ArbiterProgress()
     var records = RecordsProgress()
@@ -46,6 +48,7 @@ public struct PairMachine: Sendable {
 
     public mutating func handle(_ event: Event, at now: MonotonicTime) -> [Action] {
         var effects = Effects(now: now)
+        lastEventAt = now
         let before = status
         apply(event, &effects)
         decide(&effects)
@@ -89,7 +92,7 @@ public struct PairMachine: Sendable {
         if let peer { times.append(peer.receivedAt + settings.deadTime) }
         if role == .wait, waitReason == .startup { times.append(startupEndsAt) }
         if case .awaitingAck(let since)? = activation?.step { times.append(since + settings.intentTimeout) }
-        return times.compactMap { $0 }.min()
+        return times.compactMap { $0 }.filter { $0 > lastEventAt }.min()
     }
 }
 
@@ -124,6 +127,7 @@ struct Release: Sendable {
     }
 
     var target: Target
+    var reason: String
 }
 
 struct ArbiterProgress: Sendable {
@@ -144,6 +148,8 @@ struct ArbiterProgress: Sendable {
     var recorded = false
     /// Has heard its peer since it started (else a record naming the peer cannot be judged).
     var heardPeer = false
+    /// The highest epoch under which the peer was seen active.
+    var peerActiveEpoch: UInt64 = 0
 }
 
 struct RecordsProgress: Sendable {
