@@ -26,7 +26,7 @@ struct InvariantChecker {
     private var lastDisturbance: Duration = .zero
     private var faults = 0
     /// A survivor that must take over, and since when.
-    private var pendingTakeover: (survivor: Int, since: Duration)?
+    private var pendingTakeover: (survivor: Int, since: Duration, faults: Int)?
     private(set) var longestOverlap: Duration = .zero
     private(set) var takeovers: [Duration] = []
 
@@ -50,13 +50,13 @@ struct InvariantChecker {
 
     mutating func observe(_ world: SimWorld) {
         if let pending = pendingTakeover, world.holdsService(pending.survivor) {
-            takeovers.append(world.now - pending.since)
+            if pending.faults == faults { takeovers.append(world.now - pending.since) }
             pendingTakeover = nil
         }
         let both = world.holdsService(0) && world.holdsService(1)
         if both, overlapSince == nil {
             overlapSince = world.now
-            overlapStartedCalm = world.now - lastDisturbance > calmAfter
+            overlapStartedCalm = world.now - lastDisturbance > calmAfter && world.networkIsWhole
             if overlapStartedCalm {
                 report(.singleHolder, world.now, "both nodes hold the VIP while they exchange heartbeats undisturbed")
             }
@@ -74,9 +74,9 @@ struct InvariantChecker {
     /// Invariant 2 applies when the survivor is a healthy standby and nothing else goes wrong.
     mutating func activeCrashed(_ index: Int, world: SimWorld) {
         let survivor = 1 - index
-        guard world.nodes[survivor].machine?.role == .second,
+        guard world.nodes[survivor].machine?.role == .second, world.nodes[survivor].failingScripts.isEmpty,
               !parameters.arbiter || (world.dns.up && world.nodes[survivor].reachesDNS) else { return }
-        pendingTakeover = (survivor, world.now)
+        pendingTakeover = (survivor, world.now, faults)
         world.push(.takeover(survivor: survivor, since: world.now, faults: faults),
                    at: world.now + parameters.takeoverBound)
     }

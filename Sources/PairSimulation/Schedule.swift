@@ -58,6 +58,7 @@ public struct Schedule: Equatable, Sendable {
 }
 
 public struct ScheduleOutcome: Sendable {
+    public var arbiter: Bool
     public var violations: [Violation]
     public var longestOverlap: Duration
     public var takeovers: [Duration]
@@ -70,19 +71,28 @@ public enum Simulation {
         world.keepsLog = keepLog
         for fault in schedule.faults { world.schedule(fault.fault, at: fault.at) }
         world.run(until: schedule.faultPhase)
-        settle(world)
+        heal(world)
+        // Twice: a script that failed in flight as the faults ended is cleared on the second round.
+        for round in 1...2 {
+            world.run(until: schedule.faultPhase + .seconds(round - 1))
+            repair(world)
+        }
         world.run(until: schedule.faultPhase + schedule.settlePhase)
         world.checker.verifySettled(world)
-        return ScheduleOutcome(violations: world.checker.violations, longestOverlap: world.checker.longestOverlap,
+        return ScheduleOutcome(arbiter: schedule.parameters.arbiter, violations: world.checker.violations, longestOverlap: world.checker.longestOverlap,
                                takeovers: world.checker.takeovers, log: world.log)
     }
 
-    /// The end of the faults: the network and the DNS server heal, crashed nodes come back, and an
-    /// operator starts what was stopped and clears a failed script, as after an incident.
-    static func settle(_ world: SimWorld) {
+    /// The end of the faults: the network and the DNS server heal.
+    static func heal(_ world: SimWorld) {
         for fault in [Fault.heal, .loss(0), .duplication(0), .delay(world.parameters.networkDelay), .dnsUp, .dnsHeal(0), .dnsHeal(1)] {
             world.apply(fault)
         }
+    }
+
+    /// Crashed nodes come back, and an operator starts what was stopped and clears a failed script,
+    /// as after an incident.
+    static func repair(_ world: SimWorld) {
         for index in 0..<2 {
             world.nodes[index].failingScripts = []
             guard let machine = world.nodes[index].machine else {

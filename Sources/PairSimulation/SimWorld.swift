@@ -216,6 +216,11 @@ public final class SimWorld {
         parameters.hasVIP ? nodes[index].vip : (nodes[index].machine?.role.isActive ?? false)
     }
 
+    /// Every heartbeat can reach the other node, and both agents run.
+    var networkIsWhole: Bool {
+        reachable.allSatisfy { $0.allSatisfy { $0 } } && loss == 0 && nodes.allSatisfy { $0.machine != nil }
+    }
+
     func push(_ check: Check, at time: Duration) {
         queue.push(.check(check), at: time)
     }

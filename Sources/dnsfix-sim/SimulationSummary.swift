@@ -11,8 +11,10 @@ struct SimulationSummary {
 
     var schedules = 0
     var failures: [Failure] = []
-    var longestOverlap: Duration = .zero
+    /// The longest time both nodes held the VIP, with the arbiter and without it.
+    var longestOverlap: [Bool: Duration] = [true: .zero, false: .zero]
     var takeovers: [Duration] = []
+    var slowestTakeover: (duration: Duration, seed: UInt64)?
 
     static func run(schedules: Int, firstSeed: UInt64, workers: Int) -> SimulationSummary {
         let parts = ResultSlots<SimulationSummary>(count: workers)
@@ -22,8 +24,11 @@ struct SimulationSummary {
                 let seed = firstSeed &+ UInt64(index)
                 let outcome = Simulation.run(Schedule.generate(seed: seed))
                 part.schedules += 1
-                part.longestOverlap = max(part.longestOverlap, outcome.longestOverlap)
+                part.longestOverlap[outcome.arbiter] = max(part.longestOverlap[outcome.arbiter]!, outcome.longestOverlap)
                 part.takeovers += outcome.takeovers
+                if let slowest = outcome.takeovers.max(), slowest > part.slowestTakeover?.duration ?? .zero {
+                    part.slowestTakeover = (slowest, seed)
+                }
                 if let violation = outcome.violations.first { part.failures.append(Failure(seed: seed, violation: violation)) }
             }
             parts[worker] = part
@@ -32,18 +37,30 @@ struct SimulationSummary {
         for part in parts.values {
             total.schedules += part.schedules
             total.failures += part.failures
-            total.longestOverlap = max(total.longestOverlap, part.longestOverlap)
+            for arbiter in [true, false] {
+                total.longestOverlap[arbiter] = max(total.longestOverlap[arbiter]!, part.longestOverlap[arbiter]!)
+            }
             total.takeovers += part.takeovers
+            if let slowest = part.slowestTakeover, slowest.duration > total.slowestTakeover?.duration ?? .zero {
+                total.slowestTakeover = slowest
+            }
         }
         total.failures.sort { $0.seed < $1.seed }
         return total
     }
 
+    var median: Duration? {
+        takeovers.isEmpty ? nil : takeovers.sorted()[takeovers.count / 2]
+    }
+
     func text(elapsed: Duration) -> String {
         var lines = ["schedules: \(schedules)", "violations: \(failures.count)",
-                     "longest overlap after a partition: \(ms(longestOverlap)) ms",
-                     "takeovers after a crash: \(takeovers.count), slowest \(takeovers.max().map { "\(ms($0)) ms" } ?? "-")",
+                     "longest overlap after a partition: \(ms(longestOverlap[true]!)) ms with the arbiter, "
+                        + "\(ms(longestOverlap[false]!)) ms without",
+                     "takeovers after a crash: \(takeovers.count), median \(median.map { "\(ms($0)) ms" } ?? "-"), slowest "
+                        + (slowestTakeover.map { "\(ms($0.duration)) ms (seed \($0.seed))" } ?? "-"),
                      "time: \(ms(elapsed)) ms"]
+        for failure in failures.prefix(10) { lines.append("seed \(failure.seed): \(failure.violation)") }
         if let first = failures.first {
             let schedule = Simulation.shrink(Schedule.generate(seed: first.seed))
             let outcome = Simulation.run(schedule, keepLog: true)
@@ -62,16 +79,21 @@ struct SimulationSummary {
         var violations: Int
         var firstViolationSeed: UInt64?
         var firstViolation: String?
-        var longestOverlapMilliseconds: Int64
+        var longestOverlapWithArbiterMilliseconds: Int64
+        var longestOverlapWithoutArbiterMilliseconds: Int64
         var takeovers: Int
+        var medianTakeoverMilliseconds: Int64?
         var slowestTakeoverMilliseconds: Int64?
         var elapsedMilliseconds: Int64
     }
 
     func report(elapsed: Duration) -> Report {
         Report(schedules: schedules, violations: failures.count, firstViolationSeed: failures.first?.seed,
-               firstViolation: failures.first.map { "\($0.violation)" }, longestOverlapMilliseconds: ms(longestOverlap),
-               takeovers: takeovers.count, slowestTakeoverMilliseconds: takeovers.max().map(ms),
+               firstViolation: failures.first.map { "\($0.violation)" },
+               longestOverlapWithArbiterMilliseconds: ms(longestOverlap[true]!),
+               longestOverlapWithoutArbiterMilliseconds: ms(longestOverlap[false]!),
+               takeovers: takeovers.count, medianTakeoverMilliseconds: median.map(ms),
+               slowestTakeoverMilliseconds: slowestTakeover.map { ms($0.duration) },
                elapsedMilliseconds: ms(elapsed))
     }
 }
