@@ -56,5 +56,10 @@ public struct TimedFault: Equatable, Sendable, CustomStringConvertible {
     public var at: Duration
     public var fault: Fault
 
+    public init(at: Duration, fault: Fault) {
+        self.at = at
+        self.fault = fault
+    }
+
     public var description: String { "\(at.milliseconds)ms \(fault)" }
 }

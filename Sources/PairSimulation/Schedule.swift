@@ -66,8 +66,9 @@ public struct ScheduleOutcome: Sendable {
 }
 
 public enum Simulation {
-    public static func run(_ schedule: Schedule, keepLog: Bool = false) -> ScheduleOutcome {
-        let world = SimWorld(parameters: schedule.parameters, seed: schedule.seed)
+    public static func run(_ schedule: Schedule, keepLog: Bool = false,
+                           checkingAgainst bounds: SimParameters? = nil) -> ScheduleOutcome {
+        let world = SimWorld(parameters: schedule.parameters, seed: schedule.seed, bounds: bounds)
         world.keepsLog = keepLog
         for fault in schedule.faults { world.schedule(fault.fault, at: fault.at) }
         world.run(until: schedule.faultPhase)

@@ -9,7 +9,7 @@ public final class SimWorld {
 
     enum Item {
         case fault(Fault)
-        case deliver(to: Int, bytes: [UInt8])
+        case deliver(to: Int, bytes: [UInt8], generation: Int)
         case tick(node: Int, incarnation: Int)
         case result(node: Int, incarnation: Int, Event)
         case vip(node: Int, incarnation: Int, plumbed: Bool)
@@ -27,16 +27,20 @@ public final class SimWorld {
     var loss = 0.0
     var duplication = 0.0
     var delay: ClosedRange<Duration>
+    /// Heartbeats sent before the last `dropHeartbeatsInFlight` are lost.
+    var wireGeneration = 0
     var checker: InvariantChecker
     public internal(set) var log: [String] = []
     public var keepsLog = false
 
-    public init(parameters: SimParameters, seed: UInt64) {
+    /// `bounds`: the parameters whose bounds the invariants are checked against, if not the pair's own
+    /// (to prove that the checker catches a pair that breaks them).
+    public init(parameters: SimParameters, seed: UInt64, bounds: SimParameters? = nil) {
         self.parameters = parameters
         random = SeededRandom(seed: seed)
         delay = parameters.networkDelay
         nodes = [SimNode(index: 0), SimNode(index: 1)]
-        checker = InvariantChecker(parameters: parameters)
+        checker = InvariantChecker(parameters: bounds ?? parameters)
     }
 
     // MARK: Driving
@@ -99,14 +103,20 @@ public final class SimWorld {
         feed(index, .start)
     }
 
+    public func dropHeartbeatsInFlight() {
+        note("drop")
+        wireGeneration += 1
+        checker.disturbed(at: now)
+    }
+
     // MARK: Items
 
     private func handle(_ item: Item) {
         switch item {
         case .fault(let fault):
             apply(fault)
-        case .deliver(let to, let bytes):
-            guard nodes[to].machine != nil else { return }
+        case .deliver(let to, let bytes, let generation):
+            guard nodes[to].machine != nil, generation == wireGeneration else { return }
             switch nodes[to].channel.open(bytes) {
             case .report(let report): feed(to, .heartbeat(report))
             case .hello: if let status = nodes[to].machine?.status { send(from: to, status) }
@@ -199,9 +209,9 @@ public final class SimWorld {
             checker.disturbed(at: now)
             return
         }
-        queue.push(.deliver(to: to, bytes: bytes), at: now + random.duration(delay))
+        queue.push(.deliver(to: to, bytes: bytes, generation: wireGeneration), at: now + random.duration(delay))
         if random.chance(duplication) {
-            queue.push(.deliver(to: to, bytes: bytes), at: now + random.duration(delay))
+            queue.push(.deliver(to: to, bytes: bytes, generation: wireGeneration), at: now + random.duration(delay))
         }
     }
 

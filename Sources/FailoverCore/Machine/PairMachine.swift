@@ -63,6 +63,10 @@ public struct PairMachine: Sendable {
             lastStatusSent = after
             nextHeartbeatAt = now + settings.heartbeatInterval
         }
+        // The last heartbeat (saying STOP) must leave before the agent does.
+        if let exit = effects.actions.firstIndex(of: .exit) {
+            effects.actions.append(effects.actions.remove(at: exit))
+        }
         return effects.actions
     }
 
