@@ -126,6 +126,44 @@ import ConfigFile
         }
     }
 
+    @Test func aNodeFindsItselfByHostNameOrByNode() throws {
+        let config = try ConfigLoader.load(text: Self.valid, file: "dnsfix.toml")
+        #expect(try config.localNode(hostname: "node-b.example.test", override: nil).name == "node-b")
+        #expect(try config.localNode(hostname: "elsewhere", override: "node-a").name == "node-a")
+        #expect(throws: ConfigError.self) { try config.localNode(hostname: "elsewhere", override: nil) }
+        do {
+            _ = try config.localNode(hostname: "x", override: "node-c")
+        } catch {
+            #expect(error.description == "dnsfix.toml: pair.nodes: --node node-c is not a node of pair app (node-a, node-b): give --node")
+        }
+    }
+
+    @Test func startupWaitAndFenceHaveDefaultsAndAreChecked() throws {
+        let config = try ConfigLoader.load(text: Self.valid, file: "dnsfix.toml")
+        #expect(config.pair.startupWait == ConfigDefaults.startupWait(deadTime: .milliseconds(300)))
+        let dns = try #require(config.dns)
+        #expect(dns.fence == ConfigDefaults.fence)
+        let error = error(replacing: "arbiter = true", with: "arbiter = true\nfence = \"0s\"")
+        #expect(error?.key == "dns.fence")
+    }
+
+    @Test func fingerprintsSeparateWhatMustAgreeFromWhatMay() throws {
+        let base = ConfigFingerprint(try ConfigLoader.load(text: Self.valid, file: "a.toml"))
+        func fingerprint(_ old: String, _ new: String) throws -> ConfigFingerprint {
+            ConfigFingerprint(try ConfigLoader.load(text: Self.valid.replacingFirst(old, with: new), file: "b.toml"))
+        }
+        let otherVIP = try fingerprint("\"192.0.2.50\"", "\"192.0.2.51\"")
+        #expect(otherVIP.identity != base.identity)
+        #expect(otherVIP.settings == base.settings)
+        let otherPreference = try fingerprint("preference = \"node-a\"", "preference = \"node-b\"")
+        #expect(otherPreference.preference != base.preference)
+        #expect(otherPreference.identity == base.identity)
+        let otherTTL = try fingerprint("ttl = 30", "ttl = 60")
+        #expect(otherTTL.settings != base.settings)
+        #expect(otherTTL.identity == base.identity && otherTTL.preference == base.preference)
+        #expect(try fingerprint("ttl = 30", "ttl = 30") == base, "the file's name and place do not count")
+    }
+
     @Test func durations() {
         #expect(ConfigDuration.parse("100ms") == .milliseconds(100))
         #expect(ConfigDuration.parse("1m30s") == .seconds(90))

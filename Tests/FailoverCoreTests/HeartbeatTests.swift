@@ -1,0 +1,125 @@
+import Crypto
+import Testing
+@testable import FailoverCore
+
+@Suite struct HeartbeatCodecTests {
+    static let key = SymmetricKey(data: Array(repeating: UInt8(7), count: 32))
+    static let heartbeat = Heartbeat(
+        node: "node-a", bootID: 0xDEAD_BEEF, sequence: 42, echo: .init(bootID: 9, sequence: 41),
+        status: NodeStatus(role: .wait, waitReason: .fenced, epoch: 7, activating: true, eligible: true, yielding: false,
+                           swapRequested: true),
+        fingerprint: ConfigFingerprint(identity: 1, preference: 2, settings: 3))
+
+    @Test func roundTrip() throws {
+        let bytes = HeartbeatCodec.encode(Self.heartbeat, key: Self.key)
+        #expect(bytes.count == 5 + 6 + 40 + 3 + 12 + 32, "compact: \(bytes.count) bytes")
+        #expect(try HeartbeatCodec.decode(bytes, key: Self.key) == Self.heartbeat)
+    }
+
+    @Test func everyFlippedBitIsCaught() {
+        let bytes = HeartbeatCodec.encode(Self.heartbeat, key: Self.key)
+        for index in bytes.indices {
+            var tampered = bytes
+            tampered[index] ^= 0x10
+            #expect(throws: HeartbeatDrop.self) { try HeartbeatCodec.decode(tampered, key: Self.key) }
+        }
+    }
+
+    @Test func anotherKeyIsRejected() {
+        let bytes = HeartbeatCodec.encode(Self.heartbeat, key: SymmetricKey(data: Array(repeating: UInt8(8), count: 32)))
+        #expect(throws: HeartbeatDrop.badMAC) { try HeartbeatCodec.decode(bytes, key: Self.key) }
+    }
+
+    @Test func unsignedAndTruncatedAreRejected() {
+        let bytes = HeartbeatCodec.encode(Self.heartbeat, key: Self.key)
+        #expect(throws: HeartbeatDrop.badMAC) { try HeartbeatCodec.decode(Array(bytes.dropLast(32)) + Array(repeating: 0, count: 32), key: Self.key) }
+        #expect(throws: HeartbeatDrop.malformed) { try HeartbeatCodec.decode(Array(bytes.prefix(10)), key: Self.key) }
+        #expect(throws: HeartbeatDrop.malformed) { try HeartbeatCodec.decode([], key: Self.key) }
+    }
+
+    @Test func aFutureVersionIsRecognisedOnlyWhenAuthentic() {
+        var body = Array(HeartbeatCodec.encode(Self.heartbeat, key: Self.key).dropLast(32))
+        body[2] = 2
+        let resigned = body + HMAC<SHA256>.authenticationCode(for: body, using: Self.key)
+        #expect(throws: HeartbeatDrop.unsupportedVersion) { try HeartbeatCodec.decode(resigned, key: Self.key) }
+    }
+}
+
+@Suite struct PeerChannelTests {
+    static let key = Array(repeating: UInt8(3), count: 32)
+
+    static func pair(bootA: UInt64 = 100, bootB: UInt64 = 200) -> (PeerChannel, PeerChannel) {
+        (PeerChannel(me: "a", peer: "b", key: key, bootID: bootA), PeerChannel(me: "b", peer: "a", key: key, bootID: bootB))
+    }
+
+    static let status = NodeStatus(role: .second, epoch: 1)
+    static let fingerprint = ConfigFingerprint()
+
+    /// a and b exchange until each has verified the other.
+    static func handshake(_ a: inout PeerChannel, _ b: inout PeerChannel) {
+        #expect(b.open(a.seal(status, fingerprint: fingerprint)) == .hello)
+        #expect(isReport(a.open(b.seal(status, fingerprint: fingerprint))))
+        #expect(isReport(b.open(a.seal(status, fingerprint: fingerprint))))
+    }
+
+    static func isReport(_ received: PeerChannel.Received) -> Bool {
+        if case .report = received { return true }
+        return false
+    }
+
+    @Test func aMessageIsTrustedOnlyOnceItEchoesThisRun() {
+        var (a, b) = Self.pair()
+        Self.handshake(&a, &b)
+        #expect(a.drops[.unverified] == nil)
+        #expect(b.drops[.unverified] == 1)
+    }
+
+    @Test func aReplayedOrReorderedMessageIsDropped() {
+        var (a, b) = Self.pair()
+        Self.handshake(&a, &b)
+        let first = a.seal(Self.status, fingerprint: Self.fingerprint)
+        let second = a.seal(Self.status, fingerprint: Self.fingerprint)
+        #expect(Self.isReport(b.open(second)))
+        #expect(b.open(first) == .dropped(.replayed))
+        #expect(b.open(second) == .dropped(.replayed))
+        #expect(b.drops[.replayed] == 2)
+    }
+
+    @Test func aRecordingFromAnEarlierRunOfThePeerIsNeverTrusted() {
+        var (a, b) = Self.pair()
+        Self.handshake(&a, &b)
+        let recorded = a.seal(Self.status, fingerprint: Self.fingerprint)
+        // a restarts: a new run, which b must verify afresh.
+        var restarted = PeerChannel(me: "a", peer: "b", key: Self.key, bootID: 101)
+        #expect(b.open(restarted.seal(Self.status, fingerprint: Self.fingerprint)) == .hello)
+        #expect(Self.isReport(restarted.open(b.seal(Self.status, fingerprint: Self.fingerprint))))
+        #expect(Self.isReport(b.open(restarted.seal(Self.status, fingerprint: Self.fingerprint))))
+        #expect(b.open(recorded) != .report(PeerReport(node: "a", status: Self.status, fingerprint: Self.fingerprint)))
+        #expect(!Self.isReport(b.open(recorded)))
+    }
+
+    @Test func aRecordingMadeBeforeThisRunIsOnlyAHello() {
+        var (a, b) = Self.pair()
+        Self.handshake(&a, &b)
+        let recorded = a.seal(Self.status, fingerprint: Self.fingerprint)
+        // b restarts: the recording echoes b's earlier run.
+        var restartedB = PeerChannel(me: "b", peer: "a", key: Self.key, bootID: 201)
+        #expect(restartedB.open(recorded) == .hello)
+    }
+
+    @Test func anUnknownNodeIsDropped() {
+        var (_, b) = Self.pair()
+        var stranger = PeerChannel(me: "c", peer: "b", key: Self.key, bootID: 5)
+        #expect(b.open(stranger.seal(Self.status, fingerprint: Self.fingerprint)) == .dropped(.unknownNode))
+    }
+
+    @Test func garbageIsCountedNotTrusted() {
+        var (_, b) = Self.pair()
+        #expect(b.open(Array("DX hello".utf8)) == .dropped(.malformed))
+        #expect(b.open(Array(repeating: 0x44, count: 120)) == .dropped(.malformed))
+        var forged = Array(HeartbeatCodec.encode(HeartbeatCodecTests.heartbeat, key: HeartbeatCodecTests.key))
+        forged[0] = 0x44
+        #expect(b.open(forged) == .dropped(.badMAC))
+        #expect(b.accepted == 0)
+    }
+}
