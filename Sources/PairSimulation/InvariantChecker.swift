@@ -71,10 +71,13 @@ struct InvariantChecker {
         }
     }
 
-    /// Invariant 2 applies when the survivor is a healthy standby and nothing else goes wrong.
+    /// Invariant 2 applies when the survivor is a healthy standby that hears the active node up to the
+    /// crash, and nothing else goes wrong.
     mutating func activeCrashed(_ index: Int, world: SimWorld) {
         let survivor = 1 - index
-        guard world.nodes[survivor].machine?.role == .second, world.nodes[survivor].failingScripts.isEmpty,
+        guard let machine = world.nodes[survivor].machine, machine.role == .second, !machine.status.activating,
+              world.reachable.allSatisfy({ $0.allSatisfy { $0 } }), world.loss == 0,
+              world.nodes[survivor].failingScripts.isEmpty,
               !parameters.arbiter || (world.dns.up && world.nodes[survivor].reachesDNS) else { return }
         pendingTakeover = (survivor, world.now, faults)
         world.push(.takeover(survivor: survivor, since: world.now, faults: faults),

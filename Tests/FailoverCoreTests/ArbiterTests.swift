@@ -4,7 +4,7 @@ import Testing
 @Suite struct ArbiterTests {
     static func standing(known: UInt64 = 3, active: UInt64? = nil, peerActive: UInt64 = 3, standsBy: Bool = false,
                          steal: Bool = false) -> Arbiter.Standing {
-        Arbiter.Standing(me: "a", knownEpoch: known, activeEpoch: active, peerActiveEpoch: peerActive,
+        Arbiter.Standing(me: "a", knownEpoch: known, activeEpoch: active, peerLastEpoch: peerActive,
                          peerStandsBy: standsBy, stealUnknown: steal)
     }
 

@@ -64,8 +64,8 @@ public enum Arbiter {
         public var knownEpoch: UInt64
         /// The epoch under which this node is active, if it is.
         public var activeEpoch: UInt64?
-        /// The highest epoch under which the peer was seen active.
-        public var peerActiveEpoch: UInt64
+        /// The highest epoch the peer's heartbeats showed: its term, its intent, or what it knew.
+        public var peerLastEpoch: UInt64
         /// The peer is heard and stands by: a record naming it above this node's epoch is a leftover
         /// (a write that landed after the peer had stepped down), not a takeover.
         public var peerStandsBy: Bool
@@ -73,12 +73,12 @@ public enum Arbiter {
         /// naming the peer by: it takes over, and a live owner learns it at its next confirmation.
         public var stealUnknown: Bool
 
-        public init(me: String, knownEpoch: UInt64, activeEpoch: UInt64?, peerActiveEpoch: UInt64,
+        public init(me: String, knownEpoch: UInt64, activeEpoch: UInt64?, peerLastEpoch: UInt64,
                     peerStandsBy: Bool, stealUnknown: Bool) {
             self.me = me
             self.knownEpoch = knownEpoch
             self.activeEpoch = activeEpoch
-            self.peerActiveEpoch = peerActiveEpoch
+            self.peerLastEpoch = peerLastEpoch
             self.peerStandsBy = peerStandsBy
             self.stealUnknown = stealUnknown
         }
@@ -93,8 +93,8 @@ public enum Arbiter {
             return read.node == me && read.epoch == standing.activeEpoch ? .confirmed : .lost(read)
         case .claim:
             guard let read else { return .write(expected: nil, new: OwnerClaim(node: me, epoch: known + 1)) }
-            // The peer claimed under an epoch above any term it was seen active in: it is alive elsewhere.
-            if read.node != me, read.epoch > standing.peerActiveEpoch, !standing.stealUnknown { return .lost(read) }
+            // The peer wrote under an epoch above anything it said before falling silent: it is alive elsewhere.
+            if read.node != me, read.epoch > standing.peerLastEpoch, !standing.stealUnknown { return .lost(read) }
             return .write(expected: read, new: OwnerClaim(node: me, epoch: max(read.epoch, known) + 1))
         case .bump, .record:
             let epoch = standing.activeEpoch ?? known

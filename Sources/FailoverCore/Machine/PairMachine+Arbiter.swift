@@ -17,7 +17,7 @@ extension PairMachine {
         guard var task = arbiter.task, task.writing == nil else { return }
         let peerStatus = livePeer(at: effects.now)?.status
         let standing = Arbiter.Standing(
-            me: settings.me, knownEpoch: knownEpoch, activeEpoch: activeEpoch, peerActiveEpoch: arbiter.peerActiveEpoch,
+            me: settings.me, knownEpoch: knownEpoch, activeEpoch: activeEpoch, peerLastEpoch: arbiter.peerLastEpoch,
             peerStandsBy: peerStatus.map { !$0.claimsService } ?? false,
             stealUnknown: !arbiter.heardPeer && task.mismatches == 0)
         let decision = Arbiter.decide(task.purpose, read: claim, standing)

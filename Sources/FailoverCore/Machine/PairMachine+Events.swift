@@ -163,7 +163,7 @@ extension PairMachine {
         peer = PeerView(report: report, receivedAt: effects.now)
         arbiter.heardPeer = true
         knownEpoch = max(knownEpoch, report.status.epoch)
-        if report.status.role.isActive { arbiter.peerActiveEpoch = max(arbiter.peerActiveEpoch, report.status.epoch) }
+        arbiter.peerLastEpoch = max(arbiter.peerLastEpoch, report.status.epoch)
         labels = ConfigLabel.compare(settings.fingerprint, report.fingerprint)
         if role == .wait, waitReason == .lostArbitration {
             waitReason = nil

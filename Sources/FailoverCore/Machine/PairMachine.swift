@@ -152,8 +152,8 @@ struct ArbiterProgress: Sendable {
     var recorded = false
     /// Has heard its peer since it started (else a record naming the peer cannot be judged).
     var heardPeer = false
-    /// The highest epoch under which the peer was seen active.
-    var peerActiveEpoch: UInt64 = 0
+    /// The highest epoch the peer's heartbeats showed.
+    var peerLastEpoch: UInt64 = 0
 }
 
 struct RecordsProgress: Sendable {
