@@ -56,7 +56,8 @@ struct VIPCommand: ParsableCommand {
                 }
                 let how = outcome.added ? "plumbed" : "already plumbed"
                 let label = placement.label.map { ", label \($0)" } ?? ""
-                let announced = announcements.count > 0 ? ", announced \(announcements.count) times from \(outcome.mac.map(\.description) ?? "?")" : ""
+                let times = announcements.count == 1 ? "once" : "\(announcements.count) times"
+                let announced = announcements.count > 0 ? ", announced \(times) from \(outcome.mac.map(\.description) ?? "?")" : ""
                 Output.line("\(how) \(placement)\(label)\(announced)")
             }
         }
