@@ -31,6 +31,8 @@ final class NetlinkSocket {
 
     init(_ kind: Kind) throws(VIPError) {
         guard let handle = nl_socket_alloc() else { throw .kernel(operation: "netlink", reason: "out of memory") }
+        // Replies are read raw (nl_recv), so libnl never learns to expect the next sequence number.
+        if kind == .socketDiagnostics { nl_socket_disable_seq_check(handle) }
         let code = nl_connect(handle, kind == .route ? NETLINK_ROUTE : NETLINK_SOCK_DIAG)
         if code < 0 {
             nl_socket_free(handle)
@@ -159,10 +161,6 @@ final class NetlinkSocket {
         if code < 0 { throw Self.failure("sending a netlink request", code) }
     }
 
-    /// Waits for the kernel's acknowledgement of the last request; the NLE code on failure.
-    func waitForAcknowledgement() -> Int32 {
-        min(0, nl_wait_for_ack(handle))
-    }
 
     /// The next datagram (one or more netlink messages), or nil when none came within `milliseconds`.
     func receive(waitingAtMost milliseconds: Int32) throws(VIPError) -> [UInt8]? {
@@ -194,9 +192,6 @@ final class NetlinkSocket {
         static let linkUp = UInt32(IFF_UP)
         // IFF_LOWER_UP (carrier) is in <linux/if.h> only, which clashes with glibc's <net/if.h>.
         static let linkLowerUp: UInt32 = 0x10000
-        static let operationNotSupported = -NLE_OPNOTSUPP
-        static let notFound = -NLE_OBJ_NOTFOUND
-        static let notPermitted = -NLE_PERM
     }
 
     private static func bytes(of address: OpaquePointer) -> [UInt8] {
