@@ -30,6 +30,17 @@ enum Lab {
         }
     }
 
+    /// Waits up to 5 s until the role holds an established TCP connection to the VIP (`ss`).
+    static func waitForConnection(_ lab: NetworkLab, in role: String, to vip: String) async throws -> Bool {
+        let shown = vip.contains(":") ? "[\(vip)]" : vip
+        for _ in 0..<100 {
+            let sockets = try await lab.run(in: role, ["ss", "-tnH", "state", "established", "src", shown])
+            if !sockets.stdoutLines.isEmpty { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
     static func status(_ lab: NetworkLab, _ role: String, _ address: String) async throws -> [PlumbedAddress] {
         let parsed = try IPAddress(address)
         return try await inNamespace(lab[role].namespace) { try VIPController().status(of: parsed) }

@@ -40,14 +40,7 @@ struct VIPProbeAndResetTests {
             defer { listeners.cancel() }
             try await Lab.plumb(lab, "a", vip)
             let client = Task { try await TCPPeers.connect(lab, from: "client", to: vip, hold: 8) }
-            let shown = vip.contains(":") ? "[\(vip)]" : vip
-            var established = false
-            for _ in 0..<100 where !established {
-                let sockets = try await lab.run(in: "a", ["ss", "-tnH", "state", "established", "src", shown])
-                established = !sockets.stdoutLines.isEmpty
-                if !established { try await Task.sleep(for: .milliseconds(50)) }
-            }
-            #expect(established)
+            #expect(try await Lab.waitForConnection(lab, in: "a", to: vip))
             let removed = try await Lab.unplumb(lab, "a", vip, resetConnections: true)
             #expect(removed.count == 1)
             // "reset" within far less than the client's 8 s hold: the kernel destroyed the socket.
