@@ -3,7 +3,7 @@ import DNSModel
 /// Hears announcements of one address on one interface (gratuitous ARP, unsolicited neighbour
 /// advertisements): who announced it, in which form, and when. Lets a node see its peer take a VIP
 /// over, and lets benchmarks see the first announcement on the wire.
-public final class AnnouncementListener {
+public final class AnnouncementListener: Sendable {
     public struct Announcement: Sendable, Equatable {
         public enum Form: String, Sendable { case arpRequest = "ARP request", arpReply = "ARP reply", neighbourAdvertisement = "neighbour advertisement" }
         public let mac: MACAddress
@@ -20,7 +20,8 @@ public final class AnnouncementListener {
         let link = try NetlinkSocket(.route).link(named: interface)
         self.address = address
         self.socket = try PacketSocket(interfaceIndex: link.index,
-                                       etherType: address.family == .v4 ? KernelNumbers.etherTypeARP : KernelNumbers.etherTypeIPv6)
+                                       etherType: address.family == .v4 ? KernelNumbers.etherTypeARP : KernelNumbers.etherTypeIPv6,
+                                       receiving: true)
     }
 
     /// The next announcement within `timeout`, or nil.

@@ -15,7 +15,11 @@ struct LinkLayerSpeaker {
     }
 
     private var mac: MACAddress { link.mac! }
-    private var etherType: UInt16 { address.family == .v4 ? KernelNumbers.etherTypeARP : KernelNumbers.etherTypeIPv6 }
+    private var etherType: UInt16 { Self.etherType(of: address.family) }
+
+    static func etherType(of family: IPAddress.Family) -> UInt16 {
+        family == .v4 ? KernelNumbers.etherTypeARP : KernelNumbers.etherTypeIPv6
+    }
 
     private var announcementFrames: [[UInt8]] {
         address.family == .v4
@@ -23,9 +27,9 @@ struct LinkLayerSpeaker {
             : [NeighbourDiscoveryFrame.announcement(of: address, from: mac).bytes]
     }
 
-    /// Sends `options.count` rounds, the first at once; sleeps between rounds, not after the last.
-    func announce(_ options: AnnounceOptions) throws(VIPError) {
-        let socket = try PacketSocket(interfaceIndex: link.index, etherType: etherType)
+    /// Sends `options.count` rounds through `socket` (a sender on this link), the first at once;
+    /// sleeps between rounds, not after the last.
+    func announce(_ options: AnnounceOptions, through socket: PacketSocket) throws(VIPError) {
         let frames = announcementFrames
         for round in 0..<max(0, options.count) {
             if round > 0 { Thread.sleep(forTimeInterval: Self.seconds(options.interval)) }
@@ -36,7 +40,7 @@ struct LinkLayerSpeaker {
     /// The MAC of another host that answers for the address, or nil when none did in time.
     func probe(_ options: ProbeOptions) throws(VIPError) -> MACAddress? {
         // Opened before the first probe, so that no early answer is missed.
-        let socket = try PacketSocket(interfaceIndex: link.index, etherType: etherType)
+        let socket = try PacketSocket(interfaceIndex: link.index, etherType: etherType, receiving: true)
         let probe = address.family == .v4
             ? ARPFrame.probe(for: address, from: mac).bytes
             : NeighbourDiscoveryFrame.probe(for: address, from: mac).bytes

@@ -16,17 +16,21 @@ enum KernelNumbers {
     static let diagnosticsMessageSize = MemoryLayout<inet_diag_msg>.size
 }
 
-/// A raw AF_PACKET socket bound to one interface and one EtherType: whole Ethernet frames out and in.
-final class PacketSocket {
+/// A raw AF_PACKET socket bound to one interface: whole Ethernet frames out, and in when `receiving`.
+///
+/// Closing a packet socket waits for an RCU grace period (synchronize_net, some 10 ms), and so does
+/// re-binding one that was created with a protocol: sockets are opened with protocol 0 and bound
+/// once, and senders are kept open by their owner rather than opened per announcement.
+final class PacketSocket: Sendable {
     private let descriptor: Int32
+    private let interfaceIndex: Int32
+    private let etherType: UInt16
 
-    init(interfaceIndex: Int32, etherType: UInt16) throws(VIPError) {
-        let descriptor = socket(AF_PACKET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), Int32(etherType.bigEndian))
+    init(interfaceIndex: Int32, etherType: UInt16, receiving: Bool) throws(VIPError) {
+        let descriptor = socket(AF_PACKET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw Self.failure("opening a packet socket", errno) }
-        var address = sockaddr_ll()
-        address.sll_family = UInt16(AF_PACKET)
-        address.sll_protocol = etherType.bigEndian
-        address.sll_ifindex = interfaceIndex
+        // A sender binds with protocol 0, so no incoming frame is ever queued to it.
+        var address = Self.linkAddress(interfaceIndex: interfaceIndex, etherType: receiving ? etherType : 0)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_ll>.size)) }
         }
@@ -36,12 +40,30 @@ final class PacketSocket {
             throw Self.failure("binding a packet socket", code)
         }
         self.descriptor = descriptor
+        self.interfaceIndex = interfaceIndex
+        self.etherType = etherType
+    }
+
+    private static func linkAddress(interfaceIndex: Int32, etherType: UInt16) -> sockaddr_ll {
+        var address = sockaddr_ll()
+        address.sll_family = UInt16(AF_PACKET)
+        address.sll_protocol = etherType.bigEndian
+        address.sll_ifindex = interfaceIndex
+        return address
     }
 
     deinit { close(descriptor) }
 
     func send(_ frame: [UInt8]) throws(VIPError) {
-        let sent = frame.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, 0) }
+        // The destination names the EtherType, so the kernel marks the frame's protocol as it sends it.
+        var destination = Self.linkAddress(interfaceIndex: interfaceIndex, etherType: etherType)
+        let sent = frame.withUnsafeBytes { bytes in
+            withUnsafePointer(to: &destination) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(descriptor, bytes.baseAddress, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_ll>.size))
+                }
+            }
+        }
         guard sent == frame.count else { throw Self.failure("sending a frame", errno) }
     }
 

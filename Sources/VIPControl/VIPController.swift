@@ -4,6 +4,14 @@ import DNSModel
 /// Blocking: the agent calls it from a thread of its own, never from the shared async pool.
 public final class VIPController {
     private let route: NetlinkSocket
+    /// Announcement senders by interface index and EtherType, kept open: opening and closing a packet
+    /// socket per takeover would cost more than the takeover itself.
+    private var senders: [SenderKey: PacketSocket] = [:]
+
+    private struct SenderKey: Hashable {
+        let interfaceIndex: Int32
+        let etherType: UInt16
+    }
 
     public init() throws(VIPError) {
         route = try NetlinkSocket(.route)
@@ -38,7 +46,7 @@ public final class VIPController {
             throw .conflict(placement.address, interface: placement.interface, answeredBy: answerer)
         }
         let added = alreadyHere ? false : try route.add(placement, interfaceIndex: link.index)
-        if let announce { try speaker.announce(announce) }
+        if let announce { try speaker.announce(announce, through: sender(on: link, for: placement.address.family)) }
         return PlumbOutcome(added: added, mac: link.mac)
     }
 
@@ -83,7 +91,17 @@ public final class VIPController {
     /// Gratuitous ARP (request and reply) or unsolicited neighbour advertisements for the VIP.
     public func announce(_ placement: VIPPlacement, options: AnnounceOptions) throws(VIPError) {
         try Capabilities.require([Capabilities.rawNetwork])
-        try LinkLayerSpeaker(address: placement.address, link: route.link(named: placement.interface)).announce(options)
+        let link = try route.link(named: placement.interface)
+        try LinkLayerSpeaker(address: placement.address, link: link)
+            .announce(options, through: sender(on: link, for: placement.address.family))
+    }
+
+    private func sender(on link: LinkState, for family: IPAddress.Family) throws(VIPError) -> PacketSocket {
+        let key = SenderKey(interfaceIndex: link.index, etherType: LinkLayerSpeaker.etherType(of: family))
+        if let open = senders[key] { return open }
+        let socket = try PacketSocket(interfaceIndex: key.interfaceIndex, etherType: key.etherType, receiving: false)
+        senders[key] = socket
+        return socket
     }
 
     /// Destroys the TCP connections from the VIP (listeners stay); returns how many.
