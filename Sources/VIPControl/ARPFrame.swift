@@ -33,28 +33,18 @@ struct ARPFrame: Equatable {
         return frame
     }
 
-    init(destination: MACAddress, operation: Operation, senderMAC: MACAddress, senderIP: [UInt8],
-         targetMAC: MACAddress, targetIP: [UInt8]) {
-        self.destination = destination
-        self.operation = operation
-        self.senderMAC = senderMAC
-        self.senderIP = senderIP
-        self.targetMAC = targetMAC
-        self.targetIP = targetIP
-    }
+    static func bigEndian(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(value & 0xff)] }
+}
 
+/// Parsing lives in an extension so that the memberwise initializer stays.
+extension ARPFrame {
     /// Nil for anything but an Ethernet/IPv4 ARP frame.
     init?(parsing frame: [UInt8]) {
         guard frame.count >= 42, UInt16(frame[12]) << 8 | UInt16(frame[13]) == KernelNumbers.etherTypeARP,
               frame[14...19].elementsEqual([0, 1, 0x08, 0x00, 6, 4]),
               let operation = Operation(rawValue: UInt16(frame[20]) << 8 | UInt16(frame[21])) else { return nil }
-        self.destination = MACAddress(validated: Array(frame[0..<6]))
-        self.operation = operation
-        self.senderMAC = MACAddress(validated: Array(frame[22..<28]))
-        self.senderIP = Array(frame[28..<32])
-        self.targetMAC = MACAddress(validated: Array(frame[32..<38]))
-        self.targetIP = Array(frame[38..<42])
+        self.init(destination: MACAddress(validated: Array(frame[0..<6])), operation: operation,
+                  senderMAC: MACAddress(validated: Array(frame[22..<28])), senderIP: Array(frame[28..<32]),
+                  targetMAC: MACAddress(validated: Array(frame[32..<38])), targetIP: Array(frame[38..<42]))
     }
-
-    static func bigEndian(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(value & 0xff)] }
 }

@@ -46,39 +46,6 @@ struct NeighbourDiscoveryFrame: Equatable {
             + ARPFrame.bigEndian(KernelNumbers.etherTypeIPv6) + header + message
     }
 
-    init(kind: Kind, sourceMAC: MACAddress, source: [UInt8], destination: [UInt8], target: [UInt8],
-         override: Bool, linkLayerOption: MACAddress?) {
-        self.kind = kind
-        self.sourceMAC = sourceMAC
-        self.source = source
-        self.destination = destination
-        self.target = target
-        self.override = override
-        self.linkLayerOption = linkLayerOption
-    }
-
-    /// Nil for anything but a neighbour solicitation or advertisement with hop limit 255.
-    init?(parsing frame: [UInt8]) {
-        guard frame.count >= 14 + 40 + 24, UInt16(frame[12]) << 8 | UInt16(frame[13]) == KernelNumbers.etherTypeIPv6,
-              frame[14] >> 4 == 6, frame[20] == 58, frame[21] == 255,
-              let kind = Kind(rawValue: frame[54]) else { return nil }
-        self.kind = kind
-        self.sourceMAC = MACAddress(validated: Array(frame[6..<12]))
-        self.source = Array(frame[22..<38])
-        self.destination = Array(frame[38..<54])
-        self.override = kind == .advertisement && frame[58] & 0x20 != 0
-        self.target = Array(frame[62..<78])
-        var option: MACAddress?
-        var offset = 78
-        while offset + 8 <= frame.count, frame[offset + 1] > 0 {
-            if (frame[offset] == 1 || frame[offset] == 2), frame[offset + 1] == 1 {
-                option = MACAddress(validated: Array(frame[(offset + 2)..<(offset + 8)]))
-            }
-            offset += Int(frame[offset + 1]) * 8
-        }
-        self.linkLayerOption = option
-    }
-
     /// The ICMPv6 checksum over the pseudo-header (RFC 8200 section 8.1) and the message.
     static func checksum(source: [UInt8], destination: [UInt8], message: [UInt8]) -> UInt16 {
         let length = UInt32(message.count)
@@ -92,5 +59,26 @@ struct NeighbourDiscoveryFrame: Equatable {
         }
         while sum >> 16 != 0 { sum = (sum & 0xffff) + (sum >> 16) }
         return ~UInt16(sum)
+    }
+}
+
+/// Parsing lives in an extension so that the memberwise initializer stays.
+extension NeighbourDiscoveryFrame {
+    /// Nil for anything but a neighbour solicitation or advertisement with hop limit 255.
+    init?(parsing frame: [UInt8]) {
+        guard frame.count >= 14 + 40 + 24, UInt16(frame[12]) << 8 | UInt16(frame[13]) == KernelNumbers.etherTypeIPv6,
+              frame[14] >> 4 == 6, frame[20] == 58, frame[21] == 255,
+              let kind = Kind(rawValue: frame[54]) else { return nil }
+        var option: MACAddress?
+        var offset = 78
+        while offset + 8 <= frame.count, frame[offset + 1] > 0 {
+            if (frame[offset] == 1 || frame[offset] == 2), frame[offset + 1] == 1 {
+                option = MACAddress(validated: Array(frame[(offset + 2)..<(offset + 8)]))
+            }
+            offset += Int(frame[offset + 1]) * 8
+        }
+        self.init(kind: kind, sourceMAC: MACAddress(validated: Array(frame[6..<12])), source: Array(frame[22..<38]),
+                  destination: Array(frame[38..<54]), target: Array(frame[62..<78]),
+                  override: kind == .advertisement && frame[58] & 0x20 != 0, linkLayerOption: option)
     }
 }

@@ -33,11 +33,7 @@ struct VIPCommand: ParsableCommand {
         @Flag(help: "Plumb without probing for another host that answers for the VIP.")
         var noProbe = false
 
-        @Option(help: "How long to listen for an answer to the probe, e.g. 200ms.")
-        var probeWait: String = "200ms"
-
-        @Option(help: "A MAC whose answer is no conflict (the peer's); repeatable.")
-        var ignoreMac: [String] = []
+        @OptionGroup var probing: ProbingOptions
 
         func run() throws {
             let config = try target.config()
@@ -46,8 +42,7 @@ struct VIPCommand: ParsableCommand {
                                                 interval: try duration(announceInterval, option: "--announce-interval")
                                                     ?? config?.vip?.announceInterval ?? .seconds(1))
             guard announcements.count >= 0 else { throw CommandFailure(usage: "--announce must not be negative") }
-            let probe = noProbe ? nil : ProbeOptions(wait: try duration(probeWait, option: "--probe-wait")!,
-                                                     ignoring: Set(try ignoreMac.map(parseMAC)))
+            let probe = noProbe ? nil : try probing.options()
             let controller = try vipCall { () throws(VIPError) in try VIPController() }
             for placement in placements {
                 let outcome = try vipCall { () throws(VIPError) in
@@ -128,15 +123,11 @@ struct VIPCommand: ParsableCommand {
 
         @OptionGroup var target: VIPTargetOptions
 
-        @Option(help: "How long to listen for an answer, e.g. 200ms.")
-        var probeWait: String = "200ms"
-
-        @Option(help: "A MAC whose answer is no conflict (the peer's); repeatable.")
-        var ignoreMac: [String] = []
+        @OptionGroup var probing: ProbingOptions
 
         func run() throws {
             let config = try target.config()
-            let options = ProbeOptions(wait: try duration(probeWait, option: "--probe-wait")!, ignoring: Set(try ignoreMac.map(parseMAC)))
+            let options = try probing.options()
             let controller = try vipCall { () throws(VIPError) in try VIPController() }
             for placement in try target.placements(config: config) {
                 if let answerer = try vipCall({ () throws(VIPError) in try controller.probe(placement, options: options) }) {
@@ -154,7 +145,19 @@ private func duration(_ text: String?, option: String) throws -> Duration? {
     return parsed
 }
 
-private func parseMAC(_ text: String) throws -> MACAddress {
-    guard let mac = MACAddress(text) else { throw CommandFailure(usage: "--ignore-mac \(text): not a MAC address") }
-    return mac
+/// How plumb and probe listen for another holder of the VIP.
+struct ProbingOptions: ParsableArguments {
+    @Option(help: "How long to listen for an answer to the probe, e.g. 200ms.")
+    var probeWait: String = "200ms"
+
+    @Option(help: "A MAC whose answer is no conflict (the peer's); repeatable.")
+    var ignoreMac: [String] = []
+
+    func options() throws -> ProbeOptions {
+        let ignoring = try ignoreMac.map { text in
+            guard let mac = MACAddress(text) else { throw CommandFailure(usage: "--ignore-mac \(text): not a MAC address") }
+            return mac
+        }
+        return ProbeOptions(wait: try duration(probeWait, option: "--probe-wait")!, ignoring: Set(ignoring))
+    }
 }
