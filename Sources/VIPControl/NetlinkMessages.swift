@@ -1,3 +1,5 @@
+import DNSModel
+
 /// Raw netlink datagrams split into messages, and the rtnetlink fields the watch and the reset read.
 struct NetlinkMessage {
     var type: UInt16
@@ -42,5 +44,30 @@ struct NetlinkMessage {
     static func readUInt32<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ offset: Int) -> UInt32 where Bytes.Index == Int {
         let start = bytes.startIndex + offset
         return UInt32(bytes[start]) | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2]) << 16 | UInt32(bytes[start + 3]) << 24
+    }
+}
+
+/// An RTM_NEWADDR or RTM_DELADDR message: ifaddrmsg and the attributes dnsfix reads.
+struct AddressMessage {
+    var address: IPAddress
+    var prefixLength: Int
+    var interfaceIndex: Int32
+    var flags: UInt32
+    var label: String?
+    var addressProtocol: UInt8
+
+    init?(_ message: NetlinkMessage) {
+        let header = Array(message.payload.prefix(8))
+        guard header.count == 8 else { return nil }
+        let attributes = message.attributes(after: 8)
+        // IFA_LOCAL is the address itself; IFA_ADDRESS is the peer's on point-to-point links.
+        guard let raw = attributes[NetlinkSocket.Numbers.addressLocal] ?? attributes[NetlinkSocket.Numbers.addressAddress],
+              let address = IPAddress(bytes: raw) else { return nil }
+        self.address = address
+        self.prefixLength = Int(header[1])
+        self.interfaceIndex = Int32(bitPattern: NetlinkMessage.readUInt32(header, 4))
+        self.flags = attributes[NetlinkSocket.Numbers.addressFlags].map { NetlinkMessage.readUInt32(Array($0), 0) } ?? UInt32(header[2])
+        self.label = attributes[NetlinkSocket.Numbers.addressLabel].map { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        self.addressProtocol = attributes[NetlinkSocket.Numbers.addressProtocol]?.first ?? 0
     }
 }

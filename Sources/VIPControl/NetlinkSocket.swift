@@ -20,6 +20,8 @@ struct InterfaceAddress: Equatable, Sendable {
     var label: String?
     /// IFA_F_NODAD: dnsfix plumbs IPv6 VIPs without the kernel's own DAD, having probed first.
     var withoutKernelDAD: Bool
+    /// IFA_PROTO: who added the address (0 when unknown).
+    var addressProtocol: UInt8
 }
 
 /// A libnl socket, the only owner of libnl pointers: route requests, sock_diag requests, and
@@ -31,8 +33,9 @@ final class NetlinkSocket {
 
     init(_ kind: Kind) throws(VIPError) {
         guard let handle = nl_socket_alloc() else { throw .kernel(operation: "netlink", reason: "out of memory") }
-        // Replies are read raw (nl_recv), so libnl never learns to expect the next sequence number.
-        if kind == .socketDiagnostics { nl_socket_disable_seq_check(handle) }
+        // Some replies are read raw (nl_recv), so libnl never learns to expect the next sequence
+        // number; requests on one socket are strictly one after another anyway.
+        nl_socket_disable_seq_check(handle)
         let code = nl_connect(handle, kind == .route ? NETLINK_ROUTE : NETLINK_SOCK_DIAG)
         if code < 0 {
             nl_socket_free(handle)
@@ -73,32 +76,30 @@ final class NetlinkSocket {
 
     // MARK: addresses
 
+    /// Every address of the host, read raw because libnl 3.7 does not know IFA_PROTO.
     func addresses() throws(VIPError) -> [InterfaceAddress] {
-        var links: OpaquePointer?
-        var cache: OpaquePointer?
-        var code = rtnl_link_alloc_cache(handle, AF_UNSPEC, &links)
-        if code >= 0 { code = rtnl_addr_alloc_cache(handle, &cache) }
-        defer {
-            if let links { nl_cache_free(links) }
-            if let cache { nl_cache_free(cache) }
-        }
-        guard code >= 0 else { throw Self.failure("listing addresses", code) }
-        var found: [InterfaceAddress] = []
-        var object = nl_cache_get_first(cache)
-        while let current = object {
-            let entry = current
-            if let local = rtnl_addr_get_local(entry), let address = IPAddress(bytes: Self.bytes(of: local)) {
-                let index = Int32(rtnl_addr_get_ifindex(entry))
-                var name = [CChar](repeating: 0, count: 64)
-                rtnl_link_i2name(links, index, &name, name.count)
-                found.append(InterfaceAddress(
-                    address: address, prefixLength: Int(rtnl_addr_get_prefixlen(entry)), interfaceIndex: index,
-                    interface: String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), label: rtnl_addr_get_label(entry).map { String(cString: $0) },
-                    withoutKernelDAD: rtnl_addr_get_flags(entry) & UInt32(IFA_F_NODAD) != 0))
+        try send(type: Int32(RTM_GETADDR), flags: NLM_F_REQUEST | NLM_F_DUMP, payload: [UInt8](repeating: 0, count: 8))
+        var entries: [AddressMessage] = []
+        dump: for _ in 0..<100_000 {
+            guard let datagram = try receive(waitingAtMost: 2000) else {
+                throw .kernel(operation: "listing addresses", reason: "the kernel did not answer within 2 s")
             }
-            object = nl_cache_get_next(current)
+            for message in NetlinkMessage.split(datagram) {
+                if message.type == Numbers.done { break dump }
+                if let code = message.errorCode, code != 0 {
+                    throw .kernel(operation: "listing addresses", reason: String(cString: strerror(-code)))
+                }
+                if message.type == Numbers.newAddress, let entry = AddressMessage(message) { entries.append(entry) }
+            }
         }
-        return found
+        // Names only after the dump: a request sent in the middle would read the dump's replies.
+        var names: [Int32: String] = [:]
+        for index in Set(entries.map(\.interfaceIndex)) { names[index] = try link(index: index).name }
+        return entries.map { entry in
+            InterfaceAddress(address: entry.address, prefixLength: entry.prefixLength, interfaceIndex: entry.interfaceIndex,
+                             interface: names[entry.interfaceIndex]!, label: entry.label,
+                             withoutKernelDAD: entry.flags & UInt32(IFA_F_NODAD) != 0, addressProtocol: entry.addressProtocol)
+        }
     }
 
     /// Adds the address; false when the interface already has it.
@@ -107,7 +108,13 @@ final class NetlinkSocket {
         defer { rtnl_addr_put(entry) }
         if let label = placement.label { rtnl_addr_set_label(entry, label) }
         if placement.address.family == .v6 { rtnl_addr_set_flags(entry, UInt32(IFA_F_NODAD)) }
-        let code = rtnl_addr_add(handle, entry, NLM_F_EXCL)
+        // rtnl_addr_add's request, plus IFA_PROTO: the mark that says dnsfix plumbed it (kernel 6.3+).
+        var request: OpaquePointer?
+        var code = rtnl_addr_build_add_request(entry, NLM_F_CREATE | NLM_F_EXCL, &request)
+        if code >= 0, let request {
+            code = nla_put_u8(request, Int32(IFA_PROTO), Numbers.dnsfixProtocol)
+            if code < 0 { nlmsg_free(request) } else { code = nl_send_sync(handle, request) }  // which frees it
+        }
         if code == -NLE_EXIST { return false }
         guard code >= 0 else { throw Self.failure("adding \(placement)", code) }
         return true
@@ -188,6 +195,11 @@ final class NetlinkSocket {
         static let newAddress = UInt16(RTM_NEWADDR)
         static let deleteAddress = UInt16(RTM_DELADDR)
         static let addressLocal = UInt16(IFA_LOCAL)
+        static let addressLabel = UInt16(IFA_LABEL)
+        static let addressFlags = UInt16(IFA_FLAGS)
+        static let addressProtocol = UInt16(IFA_PROTO)
+        /// IFA_PROTO of the addresses dnsfix plumbs (the kernel's own are 0 to 3).
+        static let dnsfixProtocol: UInt8 = 0xdf
         static let addressAddress = UInt16(IFA_ADDRESS)
         static let linkUp = UInt32(IFF_UP)
         // IFF_LOWER_UP (carrier) is in <linux/if.h> only, which clashes with glibc's <net/if.h>.

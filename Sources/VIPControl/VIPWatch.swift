@@ -30,24 +30,27 @@ public enum VIPEvent: Sendable, Equatable, CustomStringConvertible {
 /// Created in the calling thread's network namespace; the events are that namespace's.
 public final class VIPWatch: Sendable {
     public let events: AsyncStream<VIPEvent>
-    private let stopped: Atomic<Bool>
+    /// Shared with the reading thread, which must not keep the watch itself alive.
+    private final class StopFlag: Sendable {
+        let stopped = Atomic<Bool>(false)
+        func stop() { stopped.store(true, ordering: .releasing) }
+        var isStopped: Bool { stopped.load(ordering: .acquiring) }
+    }
 
-    public convenience init(interface: String, addresses: [IPAddress]) throws(VIPError) {
+    private let flag = StopFlag()
+
+    public init(interface: String, addresses: [IPAddress]) throws(VIPError) {
         let subscription = try NetlinkSocket(.route)
         let lookups = try NetlinkSocket(.route)
         let link = try lookups.link(named: interface)
         try subscription.subscribe([.link, .ipv4Addresses, .ipv6Addresses])
         let reader = WatchReader(subscription: subscription, lookups: lookups, link: link, addresses: Set(addresses))
-        self.init(reader: reader)
-    }
-
-    private init(reader: WatchReader) {
         let (stream, continuation) = AsyncStream.makeStream(of: VIPEvent.self, bufferingPolicy: .bufferingNewest(1024))
-        self.events = stream
-        self.stopped = Atomic(false)
-        let thread = Thread { [self] in
+        events = stream
+        let flag = self.flag
+        let thread = Thread {
             // Wakes every 100 ms to see whether the watch was stopped.
-            while !stopped.load(ordering: .acquiring) {
+            while !flag.isStopped {
                 do {
                     for event in try reader.next(waitingAtMost: 100) { continuation.yield(event) }
                 } catch {
@@ -57,14 +60,14 @@ public final class VIPWatch: Sendable {
             continuation.finish()
         }
         thread.name = "dnsfix-vip-watch"
-        continuation.onTermination = { [weak self] _ in self?.stopped.store(true, ordering: .releasing) }
+        continuation.onTermination = { _ in flag.stop() }
         thread.start()
     }
 
     /// Ends the stream; the reading thread exits within 100 ms.
-    public func stop() { stopped.store(true, ordering: .releasing) }
+    public func stop() { flag.stop() }
 
-    deinit { stopped.store(true, ordering: .releasing) }
+    deinit { flag.stop() }
 }
 
 /// The watch thread's state: the sockets and the last link state seen. Used by that thread only.
@@ -106,13 +109,10 @@ private final class WatchReader: @unchecked Sendable {
             link.carrier = carrier
             return found
         case NetlinkSocket.Numbers.newAddress, NetlinkSocket.Numbers.deleteAddress:
-            guard payload.count >= 8 else { return [] }
-            let attributes = message.attributes(after: 8)
-            guard let raw = attributes[NetlinkSocket.Numbers.addressLocal] ?? attributes[NetlinkSocket.Numbers.addressAddress],
-                  let address = IPAddress(bytes: raw), addresses.contains(address) else { return [] }
-            let name = interfaceName(Int32(bitPattern: NetlinkMessage.readUInt32(payload, 4)))
+            guard let entry = AddressMessage(message), addresses.contains(entry.address) else { return [] }
+            let name = interfaceName(entry.interfaceIndex)
             return [message.type == NetlinkSocket.Numbers.newAddress
-                    ? .addressAdded(address, interface: name) : .addressRemoved(address, interface: name)]
+                    ? .addressAdded(entry.address, interface: name) : .addressRemoved(entry.address, interface: name)]
         default:
             return []
         }

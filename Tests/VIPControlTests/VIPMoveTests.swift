@@ -70,11 +70,29 @@ struct VIPMoveTests {
                 _ = try controller.plumb(try VIPPlacement(address: address, interface: "eth1"), probe: nil, announce: nil)
             }
             #expect(try await Lab.status(lab, "a", Lab.vip4).map(\.interface) == ["eth1"])
+            // The list of what dnsfix plumbed holds the VIP, not the host's own addresses.
+            let listed = try await inNamespace(lab["a"].namespace) { try VIPController().plumbed() }
+            #expect(listed.map(\.address) == [Lab.vip4])
             let removed = try await inNamespace(lab["a"].namespace) {
                 try VIPController().removeEverywhere([address, try IPAddress(Lab.vip6)])
             }
             #expect(removed.map(\.interface) == ["eth1"])
             #expect(try await Lab.status(lab, "a", Lab.vip4).isEmpty)
+        }
+    }
+
+    @Test func dnsfixKnowsItsOwnIPv6VIPWithAShortPrefixByItsAddressProtocol() async throws {
+        try await NetworkLab.with(roles: ["a"]) { lab in
+            let placement = try VIPPlacement(address: try IPAddress(Lab.vip6), interface: "eth1", cidrmask: 64)
+            let outcomes = try await inNamespace(lab["a"].namespace) {
+                let controller = try VIPController()
+                return [try controller.plumb(placement, probe: nil, announce: nil).added,
+                        try controller.plumb(placement, probe: nil, announce: nil).added]
+            }
+            #expect(outcomes == [true, false])
+            // The host's own /64, added by hand without DAD like the VIP, is not taken for a VIP.
+            let own = try #require(try await Lab.status(lab, "a", lab["a"].ipv6).first)
+            #expect(!own.plumbedByDNSFix)
         }
     }
 }
