@@ -47,15 +47,8 @@ struct NetlinkMessage {
     }
 }
 
-/// An RTM_NEWADDR or RTM_DELADDR message: ifaddrmsg and the attributes dnsfix reads.
-struct AddressMessage {
-    var address: IPAddress
-    var prefixLength: Int
-    var interfaceIndex: Int32
-    var flags: UInt32
-    var label: String?
-    var addressProtocol: UInt8
-
+extension InterfaceAddress {
+    /// From an RTM_NEWADDR or RTM_DELADDR message; the interface's name is left for the caller.
     init?(_ message: NetlinkMessage) {
         let header = Array(message.payload.prefix(8))
         guard header.count == 8 else { return nil }
@@ -63,11 +56,11 @@ struct AddressMessage {
         // IFA_LOCAL is the address itself; IFA_ADDRESS is the peer's on point-to-point links.
         guard let raw = attributes[NetlinkSocket.Numbers.addressLocal] ?? attributes[NetlinkSocket.Numbers.addressAddress],
               let address = IPAddress(bytes: raw) else { return nil }
-        self.address = address
-        self.prefixLength = Int(header[1])
-        self.interfaceIndex = Int32(bitPattern: NetlinkMessage.readUInt32(header, 4))
-        self.flags = attributes[NetlinkSocket.Numbers.addressFlags].map { NetlinkMessage.readUInt32(Array($0), 0) } ?? UInt32(header[2])
-        self.label = attributes[NetlinkSocket.Numbers.addressLabel].map { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        self.addressProtocol = attributes[NetlinkSocket.Numbers.addressProtocol]?.first ?? 0
+        let flags = attributes[NetlinkSocket.Numbers.addressFlags].map { NetlinkMessage.readUInt32(Array($0), 0) } ?? UInt32(header[2])
+        self.init(address: address, prefixLength: Int(header[1]),
+                  interfaceIndex: Int32(bitPattern: NetlinkMessage.readUInt32(header, 4)), interface: "",
+                  label: attributes[NetlinkSocket.Numbers.addressLabel].map { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) },
+                  withoutKernelDAD: flags & NetlinkSocket.Numbers.noKernelDAD != 0,
+                  addressProtocol: attributes[NetlinkSocket.Numbers.addressProtocol]?.first ?? 0)
     }
 }

@@ -79,7 +79,7 @@ final class NetlinkSocket {
     /// Every address of the host, read raw because libnl 3.7 does not know IFA_PROTO.
     func addresses() throws(VIPError) -> [InterfaceAddress] {
         try send(type: Int32(RTM_GETADDR), flags: NLM_F_REQUEST | NLM_F_DUMP, payload: [UInt8](repeating: 0, count: 8))
-        var entries: [AddressMessage] = []
+        var entries: [InterfaceAddress] = []
         dump: for _ in 0..<100_000 {
             guard let datagram = try receive(waitingAtMost: 2000) else {
                 throw .kernel(operation: "listing addresses", reason: "the kernel did not answer within 2 s")
@@ -89,16 +89,16 @@ final class NetlinkSocket {
                 if let code = message.errorCode, code != 0 {
                     throw .kernel(operation: "listing addresses", reason: String(cString: strerror(-code)))
                 }
-                if message.type == Numbers.newAddress, let entry = AddressMessage(message) { entries.append(entry) }
+                if message.type == Numbers.newAddress, let entry = InterfaceAddress(message) { entries.append(entry) }
             }
         }
         // Names only after the dump: a request sent in the middle would read the dump's replies.
         var names: [Int32: String] = [:]
         for index in Set(entries.map(\.interfaceIndex)) { names[index] = try link(index: index).name }
         return entries.map { entry in
-            InterfaceAddress(address: entry.address, prefixLength: entry.prefixLength, interfaceIndex: entry.interfaceIndex,
-                             interface: names[entry.interfaceIndex]!, label: entry.label,
-                             withoutKernelDAD: entry.flags & UInt32(IFA_F_NODAD) != 0, addressProtocol: entry.addressProtocol)
+            var named = entry
+            named.interface = names[entry.interfaceIndex]!
+            return named
         }
     }
 
@@ -198,6 +198,7 @@ final class NetlinkSocket {
         static let addressLabel = UInt16(IFA_LABEL)
         static let addressFlags = UInt16(IFA_FLAGS)
         static let addressProtocol = UInt16(IFA_PROTO)
+        static let noKernelDAD = UInt32(IFA_F_NODAD)
         /// IFA_PROTO of the addresses dnsfix plumbs (the kernel's own are 0 to 3).
         static let dnsfixProtocol: UInt8 = 0xdf
         static let addressAddress = UInt16(IFA_ADDRESS)

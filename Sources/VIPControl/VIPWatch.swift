@@ -109,7 +109,7 @@ private final class WatchReader: @unchecked Sendable {
             link.carrier = carrier
             return found
         case NetlinkSocket.Numbers.newAddress, NetlinkSocket.Numbers.deleteAddress:
-            guard let entry = AddressMessage(message), addresses.contains(entry.address) else { return [] }
+            guard let entry = InterfaceAddress(message), addresses.contains(entry.address) else { return [] }
             let name = interfaceName(entry.interfaceIndex)
             return [message.type == NetlinkSocket.Numbers.newAddress
                     ? .addressAdded(entry.address, interface: name) : .addressRemoved(entry.address, interface: name)]
