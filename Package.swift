@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
         .systemLibrary(name: "CNetlinkRoute", pkgConfig: "libnl-route-3.0", providers: [.apt(["libnl-route-3-dev"])]),
         .systemLibrary(name: "CZoneScanner", pkgConfig: "libzscanner", providers: [.apt(["libknot-dev"])]),
+        // Header-only: AF_PACKET, Ethernet, sock_diag and ICMPv6 numbers and structs that Glibc's module lacks.
+        .systemLibrary(name: "CPacketSocket"),
 
         // Pure vocabulary shared by the core, the audit and the DNS layer.
         .target(name: "DNSModel"),
@@ -39,11 +41,14 @@ let package = Package(
         .target(name: "ConfigFile", dependencies: ["FailoverCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Pure: two nodes and a DNS server in simulated time, with faults, checking the invariants.
         .target(name: "PairSimulation", dependencies: ["FailoverCore", "DNSModel"]),
+        // libnl addresses and links, ARP/NA announce and probe, connection reset: the only CNetlinkRoute and CPacketSocket user.
+        .target(name: "VIPControl", dependencies: ["DNSModel", "CNetlinkRoute", "CPacketSocket"]),
 
         .executableTarget(
             name: "dnsfix",
             dependencies: [
                 "DNSModel", "DNSUpdate", "FailoverCore", "ConfigFile", "Audit", "ZoneFile",
+                "VIPControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +60,7 @@ let package = Package(
             name: "dnsfix-bench",
             dependencies: [
                 "DNSModel", "DNSUpdate", "TestSupport",
+                "VIPControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -77,5 +83,6 @@ let package = Package(
         ),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "DNSModel", "ZoneFile"]),
         .testTarget(name: "DNSFixCLITests", dependencies: ["DNSModel", "DNSUpdate", "Audit", "TestSupport"]),
+        .testTarget(name: "VIPControlTests", dependencies: ["VIPControl", "DNSModel", "TestSupport"]),
     ]
 )

@@ -13,8 +13,9 @@ struct DNSFix: ParsableCommand {
             Exit codes of update: 0 done or nothing to do, 1 refused or failed, 2 usage or config error, \
             3 prerequisite failed (compare-and-swap lost), 4 DNS server unreachable. \
             Of audit: 0 clean, 1 findings, 2 error. Of check: 0 valid, 2 invalid.
+            Of vip: 0 done, 1 failed, 2 usage or config error, 5 address conflict (another host answers for the VIP).
             """,
-        subcommands: [UpdateCommand.self, AuditCommand.self, CheckCommand.self]
+        subcommands: [UpdateCommand.self, AuditCommand.self, CheckCommand.self, VIPCommand.self]
     )
 
     /// Argument errors exit 2, as the README documents, rather than ArgumentParser's EX_USAGE (64).

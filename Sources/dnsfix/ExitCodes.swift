@@ -1,6 +1,7 @@
 import DNSModel
 import DNSUpdate
 import FailoverCore
+import VIPControl
 
 import Foundation
 
@@ -11,6 +12,8 @@ enum DNSFixExit: Int32 {
     case usage = 2
     case prerequisiteFailed = 3
     case unreachable = 4
+    /// Another host answers for the VIP: nothing was plumbed.
+    case conflict = 5
 
     static func code(for error: Error) -> DNSFixExit {
         switch error {
@@ -18,6 +21,8 @@ enum DNSFixExit: Int32 {
         case DNSError.unreachable: .unreachable
         case DNSError.invalidInput: .usage
         case is ConfigError, is DNSModelError: .usage
+        case VIPError.conflict: .conflict
+        case VIPError.outsideTopology, VIPError.ownAddress, VIPError.noSuchInterface, VIPError.invalidPrefix: .usage
         default: .failed
         }
     }

@@ -1,0 +1,134 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Network namespaces for tests and benchmarks: a switch namespace with a bridge, and hosts, each
+/// with an `eth1` whose veth peer sits on the bridge. Nothing is created in the root namespace.
+/// Addresses are from the documentation ranges only.
+public struct NetworkLab: Sendable {
+    /// A host's namespace and the addresses on its eth1.
+    public struct Host: Sendable {
+        public let namespace: String
+        public let ipv4: String
+        public let ipv6: String
+        public let interface = "eth1"
+    }
+
+    public let switchNamespace: String
+    public let hosts: [String: Host]
+
+    public subscript(role: String) -> Host { hosts[role]! }
+
+    /// True when the process may create namespaces (root, in practice).
+    public static var canRun: Bool { geteuid() == 0 }
+
+    /// Builds the lab with one host per role (host n gets 192.0.2.(10+n)/24 and 2001:db8::(10+n)/64),
+    /// runs `body`, and removes every namespace it made, also when `body` or the setup throws.
+    public static func with<T: Sendable>(roles: [String], _ body: (NetworkLab) async throws -> T) async throws -> T {
+        let prefix = "dfx\(getpid() % 100_000)\(String(UInt32.random(in: 0..<0xfff), radix: 16))"
+        var created: [String] = []
+        do {
+            let switchName = prefix + "sw"
+            try await ip(["netns", "add", switchName])
+            created.append(switchName)
+            try await ip(["-n", switchName, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"])
+            try await ip(["-n", switchName, "link", "set", "br0", "up"])
+            var hosts: [String: Host] = [:]
+            for (number, role) in roles.enumerated() {
+                let namespace = prefix + role
+                try await ip(["netns", "add", namespace])
+                created.append(namespace)
+                let port = "p\(number)"
+                try await ip(["-n", switchName, "link", "add", port, "type", "veth", "peer", "name", "eth1", "netns", namespace])
+                try await ip(["-n", switchName, "link", "set", port, "master", "br0", "up"])
+                let host = Host(namespace: namespace, ipv4: "192.0.2.\(10 + number)", ipv6: "2001:db8::\(10 + number)")
+                try await ip(["-n", namespace, "link", "set", "lo", "up"])
+                try await ip(["-n", namespace, "link", "set", "eth1", "up"])
+                try await ip(["-n", namespace, "addr", "add", host.ipv4 + "/24", "dev", "eth1"])
+                try await ip(["-n", namespace, "addr", "add", host.ipv6 + "/64", "dev", "eth1", "nodad"])
+                hosts[role] = host
+            }
+            let result = try await body(NetworkLab(switchNamespace: switchName, hosts: hosts))
+            await remove(created)
+            return result
+        } catch {
+            await remove(created)
+            throw error
+        }
+    }
+
+    private static func remove(_ namespaces: [String]) async {
+        for namespace in namespaces.reversed() {
+            _ = try? await runProcess("ip", ["netns", "del", namespace], timeout: 10)
+        }
+    }
+
+    @discardableResult
+    public static func ip(_ arguments: [String]) async throws -> ProcessResult {
+        let result = try await runProcess("ip", arguments, timeout: 10)
+        guard result.succeeded else { throw LabError.command("ip " + arguments.joined(separator: " "), result) }
+        return result
+    }
+
+    /// Runs a command inside a host's namespace (`ip netns exec`), bounded by `timeout` seconds.
+    public func run(in role: String, _ command: [String], timeout: Double = 20) async throws -> ProcessResult {
+        try await runProcess("ip", ["netns", "exec", self[role].namespace] + command, timeout: timeout)
+    }
+
+    /// The MAC of a host's eth1.
+    public func mac(of role: String) async throws -> String {
+        let result = try await Self.ip(["-n", self[role].namespace, "-o", "link", "show", "eth1"])
+        guard let range = result.stdout.range(of: "link/ether ") else { throw LabError.command("ip link show", result) }
+        return String(result.stdout[range.upperBound...].prefix(17))
+    }
+
+    /// What `ip neigh` in a host's namespace says about an address: its MAC, or nil.
+    public func neighbourMAC(in role: String, of address: String) async throws -> String? {
+        let result = try await Self.ip(["-n", self[role].namespace, "neigh", "show", address])
+        guard let range = result.stdout.range(of: "lladdr ") else { return nil }
+        return String(result.stdout[range.upperBound...].prefix(17))
+    }
+}
+
+public enum LabError: Error, CustomStringConvertible {
+    case command(String, ProcessResult)
+    case namespace(String, Int32)
+
+    public var description: String {
+        switch self {
+        case .command(let command, let result): "\(command) failed: \(result)"
+        case .namespace(let name, let code): "cannot enter network namespace \(name): \(String(cString: strerror(code)))"
+        }
+    }
+}
+
+/// Runs blocking code in a network namespace: a fresh thread switches itself with setns (network
+/// namespaces are per thread), runs `body`, and exits, so no other thread ever changes namespace.
+public func inNamespace<T: Sendable>(_ namespace: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            do {
+                try enterNamespace(namespace)
+                continuation.resume(returning: try body())
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        thread.start()
+    }
+}
+
+/// Switches the calling thread into the named network namespace. Use only on a thread of your own.
+public func enterNamespace(_ namespace: String) throws {
+    // Glibc's Swift module does not declare setns; it is looked up in libc instead.
+    typealias SetNamespace = @convention(c) (Int32, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "setns") else { throw LabError.namespace(namespace, ENOSYS) }
+    let setNamespace = unsafeBitCast(symbol, to: SetNamespace.self)
+    let descriptor = open("/run/netns/" + namespace, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw LabError.namespace(namespace, errno) }
+    defer { close(descriptor) }
+    let cloneNewNetwork: Int32 = 0x4000_0000
+    guard setNamespace(descriptor, cloneNewNetwork) == 0 else { throw LabError.namespace(namespace, errno) }
+}
