@@ -18,6 +18,9 @@ let package = Package(
         // Spawns dig, nsupdate, dnsfix, named and knotd for the tests and the benchmarks, instead of
         // Foundation's Process (whose Linux run() can crash in memcpy, an over-read of dirent.d_name).
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // The agent: heartbeats and the control socket, and its log.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C libraries: a module map over a shim header each, found through pkg-config.
@@ -41,6 +44,15 @@ let package = Package(
         .target(name: "ConfigFile", dependencies: ["FailoverCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Pure: two nodes and a DNS server in simulated time, with faults, checking the invariants.
         .target(name: "PairSimulation", dependencies: ["FailoverCore", "DNSModel"]),
+        // The runtime: one event loop feeding the core and carrying out its actions.
+        .target(
+            name: "Agent",
+            dependencies: [
+                "FailoverCore", "DNSModel", "DNSUpdate", "VIPControl",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
         // libnl addresses and links, ARP/NA announce and probe, connection reset: the only CNetlinkRoute and CPacketSocket user.
         .target(name: "VIPControl", dependencies: ["DNSModel", "CNetlinkRoute", "CPacketSocket"]),
 
@@ -48,8 +60,9 @@ let package = Package(
             name: "dnsfix",
             dependencies: [
                 "DNSModel", "DNSUpdate", "FailoverCore", "ConfigFile", "Audit", "ZoneFile",
-                "VIPControl",
+                "VIPControl", "Agent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(

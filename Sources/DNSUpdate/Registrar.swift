@@ -44,9 +44,17 @@ public struct Registrar {
     }
 
     /// Sends what is needed, then reads the records back and fails unless they are what was asked.
-    public func apply(_ registration: AddressRegistration, zone: DNSName? = nil) throws -> RegistrationOutcome {
+    /// `guards` are added to every message (the agent's owner record: a node that lost the pair
+    /// cannot write).
+    public func apply(_ registration: AddressRegistration, zone: DNSName? = nil,
+                      guards: [Prerequisite] = []) throws -> RegistrationOutcome {
         let before = try snapshot(of: registration, zone: zone)
-        let plans = RegistrationPlanner.plans(registration, snapshot: before)
+        let plans = RegistrationPlanner.plans(registration, snapshot: before).map { plan in
+            var guarded = plan
+            // A guard names the forward zone's owner record: it can only travel with that zone's messages.
+            if plan.zone == before.forwardZone { guarded.prerequisites += guards }
+            return guarded
+        }
         var sent: [UpdatePlan] = []
         for plan in plans {
             do {

@@ -205,23 +205,6 @@ struct TranscriptError: Error {
     init(_ text: String) { self.text = text }
 }
 
-extension WaitReason {
-    /// The case's name, as transcripts write it.
-    public var name: String {
-        switch self {
-        case .startup: "startup"
-        case .lostArbitration: "lostArbitration"
-        case .fenced: "fenced"
-        case .dnsUnreachable: "dnsUnreachable"
-        case .interfaceDown: "interfaceDown"
-        case .vipConflict: "vipConflict"
-        case .vipFailed: "vipFailed"
-        case .scriptFailed: "scriptFailed"
-        case .brokenConfig: "brokenConfig"
-        }
-    }
-}
-
 extension StringProtocol {
     func trimmingCharacters(in set: Set<Character>) -> String {
         var slice = Substring(self)

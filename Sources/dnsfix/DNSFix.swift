@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 @main
-struct DNSFix: ParsableCommand {
+struct DNSFix: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dnsfix",
         abstract: "DNS-integrated failover for two-node pairs.",
@@ -15,14 +15,20 @@ struct DNSFix: ParsableCommand {
             Of audit: 0 clean, 1 findings, 2 error. Of check: 0 valid, 2 invalid.
             Of vip: 0 done, 1 failed, 2 usage or config error, 5 address conflict (another host answers for the VIP).
             """,
-        subcommands: [UpdateCommand.self, AuditCommand.self, CheckCommand.self, VIPCommand.self]
+        subcommands: [AgentCommand.self, StatusCommand.self, SwapCommand.self, StopCommand.self, StartCommand.self,
+                      PrimCommand.self, SecondCommand.self, UpdateCommand.self, AuditCommand.self, CheckCommand.self,
+                      VIPCommand.self]
     )
 
     /// Argument errors exit 2, as the README documents, rather than ArgumentParser's EX_USAGE (64).
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var agent = command as? AsyncParsableCommand {
+                try await agent.run()
+            } else {
+                try command.run()
+            }
         } catch let failure as CommandFailure {
             failure.report()
             Glibc.exit(failure.code.rawValue)

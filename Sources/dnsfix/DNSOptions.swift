@@ -30,11 +30,7 @@ struct DNSOptions: ParsableArguments {
         }
         if let key { return try TSIGKey(inline: key) }
         guard let path = keyFile ?? config?.keyFile else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure(usage: "cannot read the TSIG key file \(path): "
-                + (FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"))
-        }
-        return try TSIGKey(keyFileContents: String(decoding: data, as: UTF8.self), origin: path)
+        return try TSIGKeyFile.read(path)
     }
 
     /// A client for the primary of the zone that holds `name`, and that zone when finding the primary
@@ -45,6 +41,17 @@ struct DNSOptions: ParsableArguments {
         }
         let found = try DNSClient.discoverPrimary(for: name, port: port, key: key, timeout: timeout)
         return (try DNSClient(server: found.primary, key: key, timeout: timeout), found.zone)
+    }
+}
+
+/// A TSIG key file as tsig-keygen writes it.
+enum TSIGKeyFile {
+    static func read(_ path: String) throws -> TSIGKey {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure(usage: "cannot read the TSIG key file \(path): "
+                + (FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"))
+        }
+        return try TSIGKey(keyFileContents: String(decoding: data, as: UTF8.self), origin: path)
     }
 }
 

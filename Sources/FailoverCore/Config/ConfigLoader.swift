@@ -54,8 +54,11 @@ public enum ConfigLoader {
         if interval <= .zero { throw document.error("pair.heartbeat.interval", "must be longer than zero") }
         let deadAfter = try document.integer("pair.heartbeat.dead_after") ?? ConfigDefaults.deadAfter
         if deadAfter < 2 { throw document.error("pair.heartbeat.dead_after", "must be at least 2 intervals") }
+        let port = try document.integer("pair.heartbeat.port") ?? Int(ConfigDefaults.heartbeatPort)
+        guard (1...65_535).contains(port) else { throw document.error("pair.heartbeat.port", "must be a UDP port, 1 to 65535") }
         let heartbeat = HeartbeatSettings(interval: interval, deadAfter: deadAfter,
-                                          keyFile: path(try document.string("pair.heartbeat.key_file")))
+                                          keyFile: path(try document.string("pair.heartbeat.key_file")),
+                                          port: UInt16(port))
 
         let preference = try document.string("pair.preference")
         if let preference, !nodes.contains(where: { $0.name == preference }) {

@@ -47,6 +47,8 @@ public struct HeartbeatSettings: Sendable, Equatable {
     public var interval: Duration
     public var deadAfter: Int
     public var keyFile: String?
+    /// The UDP port both nodes send heartbeats to and listen on.
+    public var port: UInt16
 }
 
 public struct PairSettings: Sendable, Equatable {
@@ -104,6 +106,8 @@ public struct HealthSettings: Sendable, Equatable {
 /// Every default of the config file, in one place.
 public enum ConfigDefaults {
     public static let heartbeatInterval: Duration = .milliseconds(100)
+    public static let heartbeatPort: UInt16 = 9011
+    public static let controlSocket = "/run/dnsfix/control.sock"
     public static let deadAfter = 3
     public static let failbackDelay: Duration = .seconds(30)
     /// Long enough to hear a peer that starts at the same time, several heartbeats over.

@@ -68,6 +68,23 @@ public enum WaitReason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     }
 }
 
+extension WaitReason {
+    /// The case's name, as transcripts, logs and JSON write it.
+    public var name: String {
+        switch self {
+        case .startup: "startup"
+        case .lostArbitration: "lostArbitration"
+        case .fenced: "fenced"
+        case .dnsUnreachable: "dnsUnreachable"
+        case .interfaceDown: "interfaceDown"
+        case .vipConflict: "vipConflict"
+        case .vipFailed: "vipFailed"
+        case .scriptFailed: "scriptFailed"
+        case .brokenConfig: "brokenConfig"
+        }
+    }
+}
+
 /// Config disagreements that the nodes see in each other's heartbeats (DuraVIP's labels).
 public enum ConfigLabel: String, Sendable, CaseIterable {
     /// The preference differs: it is ignored and the election runs without it.

@@ -89,6 +89,9 @@ public struct PairMachine: Sendable {
         return peer.report
     }
 
+    /// When the peer's last heartbeat arrived.
+    public var peerHeardAt: MonotonicTime? { peer?.receivedAt }
+
     /// When the shell must tick at the latest.
     public var nextDeadline: MonotonicTime? {
         var times: [MonotonicTime?] = [nextHeartbeatAt, waitRetryAt, failbackAt, arbiter.retryAt, arbiter.nextConfirmAt,

@@ -1,0 +1,217 @@
+import DNSModel
+import Dispatch
+import FailoverCore
+import Foundation
+import Logging
+import NIOCore
+import VIPControl
+
+/// `dnsfix agent`: one loop that feeds the core its events and carries out its actions. The VIP,
+/// DNS and scripts run beside the loop and report back as events, so nothing blocks it.
+public enum Agent {
+    enum Input: Sendable {
+        case datagram([UInt8])
+        case event(Event)
+        case control(ControlRequest, CheckedContinuation<ControlReply, Never>)
+        case signal(Int32)
+    }
+
+    public static func run(_ plan: AgentPlan, logger: Logger) async throws {
+        let (inputs, input) = AsyncStream<Input>.makeStream()
+        let report: @Sendable (Event) -> Void = { input.yield(.event($0)) }
+        let link = try await HeartbeatLink.bind(host: plan.node.address.description, port: plan.config.pair.heartbeat.port,
+                                                peerHost: plan.peer.address.description)
+        let control = try await ControlServer.bind(path: plan.controlSocket)
+        defer { try? FileManager.default.removeItem(atPath: plan.controlSocket) }
+        let dns = DNSDriver(plan: plan, logger: logger)
+        let signals = SignalSources([SIGTERM, SIGINT, SIGHUP]) { input.yield(.signal($0)) }
+        logger.notice("agent of pair \(plan.config.pair.name) starting as \(plan.node.name) (\(plan.node.address)), peer \(plan.peer.name) (\(plan.peer.address))")
+
+        try await link.channel.executeThenClose { inbound, outbound in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await envelope in inbound { input.yield(.datagram(Array(envelope.data.readableBytesView))) }
+                }
+                group.addTask {
+                    try await control.serve { line in
+                        await ControlAnswer.answer(line, input: input, dns: dns)
+                    }
+                }
+                var loop = try Loop(plan: plan, logger: logger, input: input, report: report, dns: dns) { bytes in
+                    try await outbound.write(AddressedEnvelope(remoteAddress: link.peer, data: ByteBuffer(bytes: bytes)))
+                }
+                try await loop.run(inputs)
+                group.cancelAll()
+            }
+        }
+        withExtendedLifetime(signals) {}
+        logger.notice("agent stopped")
+    }
+}
+
+/// The loop's state: the core, the heartbeat channel, the drivers.
+struct Loop {
+    let plan: AgentPlan
+    let logger: Logger
+    let input: AsyncStream<Agent.Input>.Continuation
+    let vip: VIPDriver?
+    let dns: DNSDriver?
+    let scripts: ScriptRunner
+    let send: ([UInt8]) async throws -> Void
+    var machine: PairMachine
+    var channel: PeerChannel
+    let clock = ContinuousClock()
+    let started: ContinuousClock.Instant
+    var timer: Task<Void, Never>?
+    var watch: VIPWatch?
+    var exiting = false
+
+    init(plan: AgentPlan, logger: Logger, input: AsyncStream<Agent.Input>.Continuation,
+         report: @escaping @Sendable (Event) -> Void, dns: DNSDriver?,
+         send: @escaping ([UInt8]) async throws -> Void) throws {
+        self.plan = plan
+        self.logger = logger
+        self.input = input
+        vip = plan.placements.isEmpty ? nil : VIPDriver(plan: plan, logger: logger)
+        self.dns = dns
+        scripts = ScriptRunner(plan: plan, logger: logger, report: report)
+        self.send = send
+        machine = PairMachine(settings: plan.machine)
+        channel = PeerChannel(me: plan.node.name, peer: plan.peer.name, key: plan.pairKey, bootID: UInt64.random(in: 1...UInt64.max))
+        started = clock.now
+        watch = try vip?.watch(report: report)
+    }
+
+    var now: MonotonicTime { MonotonicTime(clock.now - started) }
+
+    mutating func run(_ inputs: AsyncStream<Agent.Input>) async throws {
+        try await feed(.start)
+        for await item in inputs {
+            switch item {
+            case .datagram(let bytes):
+                switch channel.open(bytes) {
+                case .report(let report): try await feed(.heartbeat(report))
+                case .hello: try await send(channel.seal(machine.status, fingerprint: plan.machine.fingerprint))
+                case .dropped(let reason): logger.debug("heartbeat dropped: \(reason.rawValue)")
+                }
+            case .event(let event):
+                try await feed(event)
+            case .control(let request, let reply):
+                var refused: String?
+                if let event = request.event {
+                    let actions = try await feed(event)
+                    refused = actions.compactMap { if case .refuse(let why) = $0 { why } else { nil } }.first
+                }
+                reply.resume(returning: ControlReply(refused: refused, status: status))
+            case .signal(let number):
+                if number == SIGHUP {
+                    logger.notice("SIGHUP: the config is read at start; restart the agent to apply a changed file")
+                } else {
+                    logger.notice("signal \(number): handing over and stopping")
+                    try await feed(.stop(exiting: true))
+                }
+            }
+            if exiting { break }
+            arm()
+        }
+        timer?.cancel()
+        watch?.stop()
+    }
+
+    @discardableResult
+    mutating func feed(_ event: Event) async throws -> [Action] {
+        let actions = machine.handle(event, at: now)
+        for action in actions { try await execute(action) }
+        return actions
+    }
+
+    private mutating func execute(_ action: Action) async throws {
+        let report: @Sendable (Event) -> Void = { [input] in input.yield(.event($0)) }
+        switch action {
+        case .sendHeartbeat(let status):
+            try await send(channel.seal(status, fingerprint: plan.machine.fingerprint))
+        case .cleanSlate, .plumbVIP, .unplumbVIP:
+            if let vip {
+                vip.perform(action, then: report)
+            } else if action != .cleanSlate {
+                // DNS-only: holding the service is being registered; nothing to plumb.
+                input.yield(.event(action == .plumbVIP ? .vipPlumbed : .vipUnplumbed))
+            }
+        case .runScript(let script):
+            scripts.enqueue(script, ScriptRunner.Context(state: "\(machine.role)", epoch: machine.status.epoch))
+        case .readOwner, .writeOwner, .registerRecords:
+            if let dns { dns.perform(action, then: report) } else { input.yield(.event(.ownerUnreachable)) }
+        case .transition(let transition):
+            logger.notice("\(plan.node.name): \(transition)")
+        case .refuse(let reason):
+            logger.notice("refused: \(reason)")
+        case .exit:
+            exiting = true
+        }
+    }
+
+    /// Wakes the loop at the core's next deadline.
+    private mutating func arm() {
+        timer?.cancel()
+        guard let deadline = machine.nextDeadline else { return }
+        let delay = max(deadline - now, .zero)
+        timer = Task { [input] in
+            try? await Task.sleep(for: delay)
+            if !Task.isCancelled { input.yield(.event(.tick)) }
+        }
+    }
+
+    var status: AgentStatus {
+        let peer = machine.livePeer(at: now)
+        return AgentStatus(
+            pair: plan.config.pair.name, node: plan.node.name, state: "\(machine.role)",
+            waitReason: machine.status.waitReason?.name, epoch: machine.status.epoch,
+            labels: machine.labels.map(\.rawValue).sorted(), holdsVIP: vip?.isHeld ?? machine.role.isActive,
+            vip: (plan.config.vip?.addresses ?? []).map(\.description),
+            peer: AgentStatus.Peer(name: plan.peer.name, state: peer.map { "\($0.status.role)" },
+                                   waitReason: peer?.status.waitReason?.name, epoch: peer?.status.epoch,
+                                   lastHeardMillisecondsAgo: machine.peerHeardAt.map { (now - $0).milliseconds }),
+            dns: plan.config.dns.map {
+                AgentStatus.DNS(name: $0.name.text, expected: plan.serviceAddresses.map(\.description), answers: nil,
+                                pending: machine.dnsPending)
+            },
+            lastTransition: machine.lastTransition.map(\.description),
+            heartbeatsDropped: Dictionary(uniqueKeysWithValues: channel.drops.map { ($0.key.rawValue, $0.value) }))
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000 }
+}
+
+/// Answers one control line: decodes it, hands it to the loop, and adds what DNS answers now (asked
+/// here, off the loop, because it may take a DNS timeout).
+enum ControlAnswer {
+    static func answer(_ line: [UInt8], input: AsyncStream<Agent.Input>.Continuation, dns: DNSDriver?) async -> [UInt8] {
+        guard let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line)) else {
+            return Array(#"{"error":"not a control request"}"#.utf8)
+        }
+        var reply = await withCheckedContinuation { input.yield(.control(request, $0)) }
+        if let dns, reply.status.dns != nil {
+            reply.status.dns?.answers = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: dns.sharedNameAddresses()?.map(\.description)) }
+            }
+        }
+        return Array((try? JSONEncoder().encode(reply)) ?? Data())
+    }
+}
+
+/// Signals delivered to the loop instead of killing the process.
+final class SignalSources: @unchecked Sendable {
+    private let sources: [DispatchSourceSignal]
+
+    init(_ numbers: [Int32], _ handler: @escaping @Sendable (Int32) -> Void) {
+        sources = numbers.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(number) }
+            source.resume()
+            return source
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import DNSModel
+import Dispatch
+import FailoverCore
+import Foundation
+import Logging
+import VIPControl
+
+/// Carries out the core's VIP actions through the VIP layer, in order, on a thread of its own (the
+/// netlink calls block), and reports each result as an event.
+final class VIPDriver: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "dnsfix.vip")
+    private let placements: [VIPPlacement]
+    private let peerAddress: IPAddress
+    private let announce: AnnounceOptions
+    private let logger: Logger
+    private var controller: VIPController?
+    /// Whether this node holds the VIP now, as the last operation left it (read on the queue).
+    private(set) var held = false
+    /// Bumped by every plumb and unplumb, so that announcements of an earlier plumb stop.
+    private var generation = 0
+
+    init(plan: AgentPlan, logger: Logger) {
+        placements = plan.placements
+        peerAddress = plan.peer.address
+        let vip = plan.config.vip
+        announce = AnnounceOptions(count: vip?.announceCount ?? ConfigDefaults.announceCount,
+                                   interval: vip?.announceInterval ?? ConfigDefaults.announceInterval)
+        self.logger = logger
+    }
+
+    var isHeld: Bool { queue.sync { held } }
+
+    /// Link and address events of the VIP's interface, as the core's events.
+    func watch(report: @escaping @Sendable (Event) -> Void) throws(VIPError) -> VIPWatch? {
+        guard let interface = placements.first?.interface else { return nil }
+        let watch = try VIPWatch(interface: interface, addresses: placements.map(\.address))
+        let logger = logger
+        Task {
+            for await event in watch.events {
+                logger.info("watch: \(event)")
+                switch event {
+                case .linkDown, .carrierLost: report(.interfaceDown)
+                case .linkUp, .carrierRestored: report(.interfaceUp)
+                case .addressRemoved: report(.vipMissing)
+                default: break
+                }
+            }
+        }
+        return watch
+    }
+
+    func perform(_ action: Action, then report: @escaping @Sendable (Event) -> Void) {
+        queue.async { [self] in
+            switch action {
+            case .cleanSlate:
+                removeEverywhere()
+            case .plumbVIP:
+                report(plumb())
+            case .unplumbVIP(let resetConnections):
+                report(unplumb(resetConnections: resetConnections))
+            default:
+                break
+            }
+        }
+    }
+
+    private func vipController() throws(VIPError) -> VIPController {
+        if let controller { return controller }
+        let made = try VIPController()
+        controller = made
+        return made
+    }
+
+    private func removeEverywhere() {
+        generation += 1
+        do {
+            let removed = try vipController().removeEverywhere(placements.map(\.address))
+            if !removed.isEmpty { logger.notice("clean slate: removed a lingering VIP", metadata: ["removed": "\(removed)"]) }
+            held = false
+        } catch {
+            logger.error("clean slate failed: \(error)")
+        }
+    }
+
+    private func plumb() -> Event {
+        do {
+            let controller = try vipController()
+            // A killed peer agent leaves the VIP in its kernel: its answer to the probe is no conflict.
+            let probe = ProbeOptions(ignoring: Set(peerMAC().map { [$0] } ?? []))
+            for placement in placements {
+                let outcome = try controller.plumb(placement, probe: probe, announce: AnnounceOptions(count: 1))
+                logger.info("plumbed \(placement)", metadata: ["added": "\(outcome.added)"])
+            }
+            held = true
+            generation += 1
+            scheduleAnnouncements(remaining: announce.count - 1, generation: generation)
+            return .vipPlumbed
+        } catch let error as VIPError {
+            logger.error("plumbing failed: \(error)")
+            if case .conflict = error { return .vipPlumbFailed(conflict: true) }
+            return .vipPlumbFailed(conflict: false)
+        } catch {
+            logger.error("plumbing failed: \(error)")
+            return .vipPlumbFailed(conflict: false)
+        }
+    }
+
+    /// The repeated announcements, spaced out on the queue without holding it: an unplumb in between
+    /// stops them.
+    private func scheduleAnnouncements(remaining: Int, generation scheduled: Int) {
+        guard remaining > 0 else { return }
+        queue.asyncAfter(deadline: .now() + announce.interval.seconds) { [self] in
+            guard held, generation == scheduled, let controller else { return }
+            for placement in placements {
+                do {
+                    try controller.announce(placement, options: AnnounceOptions(count: 1))
+                } catch {
+                    logger.warning("announcing \(placement) failed: \(error)")
+                }
+            }
+            scheduleAnnouncements(remaining: remaining - 1, generation: scheduled)
+        }
+    }
+
+    private func unplumb(resetConnections: Bool) -> Event {
+        do {
+            let controller = try vipController()
+            for placement in placements {
+                _ = try controller.unplumb(placement.address, interface: placement.interface, resetConnections: resetConnections)
+            }
+        } catch {
+            logger.error("unplumbing failed: \(error)")
+        }
+        held = false
+        generation += 1
+        return .vipUnplumbed
+    }
+
+    /// The peer's MAC from the kernel's IPv4 neighbour table, which heartbeats keep fresh.
+    private func peerMAC() -> MACAddress? {
+        guard let table = try? String(contentsOfFile: "/proc/net/arp", encoding: .utf8) else { return nil }
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count > 3, fields[0] == peerAddress.description { return MACAddress(String(fields[3])) }
+        }
+        return nil
+    }
+}
