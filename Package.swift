@@ -95,6 +95,7 @@ let package = Package(
             resources: [.copy("Transcripts")]
         ),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "DNSModel", "ZoneFile"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "FailoverCore", "DNSModel", "TestSupport"]),
         .testTarget(name: "DNSFixCLITests", dependencies: ["DNSModel", "DNSUpdate", "Audit", "TestSupport"]),
         .testTarget(name: "VIPControlTests", dependencies: ["VIPControl", "DNSModel", "TestSupport"]),
     ]

@@ -1,0 +1,84 @@
+import Agent
+import Foundation
+import TestSupport
+
+/// Two real `dnsfix agent` processes with a config and keys in a temp directory; stopped by PID
+/// (SIGTERM, then SIGKILL) whatever the test does.
+final class AgentHarness: @unchecked Sendable {
+    let directory: String
+    private(set) var agents: [String: BackgroundProcess] = [:]
+    private let namespaces: [String: String]
+
+    /// `namespaces`: the network namespace each node runs in (none: this one).
+    init(config: String, namespaces: [String: String] = [:], keys: [String: String] = [:]) throws {
+        directory = NSTemporaryDirectory() + "dnsfix-agents-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try config.write(toFile: directory + "/dnsfix.toml", atomically: true, encoding: .utf8)
+        try Self.key(0x11).write(toFile: directory + "/pair.key", atomically: true, encoding: .utf8)
+        for (name, fill) in keys { try fill.write(toFile: directory + "/\(name).key", atomically: true, encoding: .utf8) }
+        self.namespaces = namespaces
+    }
+
+    static func key(_ byte: UInt8) -> String {
+        Data(repeating: byte, count: 32).base64EncodedString() + "\n"
+    }
+
+    func control(_ node: String) -> String { directory + "/\(node).sock" }
+
+    func start(_ node: String, config: String = "dnsfix.toml") async throws {
+        var command = [ProjectPaths.product("dnsfix"), "agent", "--config", directory + "/" + config, "--node", node,
+                       "--control", control(node), "--log-level", "debug"]
+        if let namespace = namespaces[node] { command = ["ip", "netns", "exec", namespace] + command }
+        agents[node] = try await BackgroundProcess.start(command[0], Array(command.dropFirst()), log: directory + "/\(node).log")
+    }
+
+    func kill(_ node: String) async {
+        agents[node]?.signal(SIGKILL)
+        _ = await agents[node]?.waitForExit(seconds: 5)
+    }
+
+    func status(_ node: String) -> AgentStatus? {
+        try? ControlClient.send(ControlRequest(command: .status), to: control(node), timeout: 2).status
+    }
+
+    func command(_ node: String, _ command: ControlRequest.Command) throws -> ControlReply {
+        try ControlClient.send(ControlRequest(command: command), to: control(node))
+    }
+
+    /// Polls every 50 ms until `condition` holds, for at most `seconds`.
+    func waitUntil(seconds: Double = 5, _ condition: () async throws -> Bool) async rethrows -> Bool {
+        for _ in 0..<Int(seconds * 20) {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    func state(_ node: String) -> String? { status(node)?.state }
+
+    func logs() -> String {
+        agents.keys.sorted().map { node in
+            "--- \(node).log\n" + ((try? String(contentsOfFile: directory + "/\(node).log", encoding: .utf8)) ?? "")
+                .split(separator: "\n").suffix(40).joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
+    func stopAll() async {
+        for agent in agents.values { await agent.stop() }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// Runs `body` with the harness and stops every agent afterwards, also when `body` throws.
+func withAgents<T>(config: String, namespaces: [String: String] = [:], keys: [String: String] = [:],
+                   _ body: (AgentHarness) async throws -> T) async throws -> T {
+    let harness = try AgentHarness(config: config, namespaces: namespaces, keys: keys)
+    do {
+        let result = try await body(harness)
+        await harness.stopAll()
+        return result
+    } catch {
+        await harness.stopAll()
+        throw error
+    }
+}

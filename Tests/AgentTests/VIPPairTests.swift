@@ -1,0 +1,87 @@
+import Agent
+import Foundation
+import Testing
+import TestSupport
+
+/// Two real agents in two network namespaces on one bridge, moving a real VIP.
+@Suite(.enabled(if: NetworkLab.canRun, "skipped: needs root to create network namespaces and plumb addresses"))
+struct VIPPairTests {
+    static let vip = "192.0.2.50"
+
+    static func config(key: String = "pair.key", lab: NetworkLab) -> String {
+        """
+        [pair]
+        name = "app"
+        nodes = [ { name = "a", address = "\(lab["a"].ipv4)" }, { name = "b", address = "\(lab["b"].ipv4)" } ]
+        heartbeat = { interval = "100ms", dead_after = 3, key_file = "\(key)" }
+
+        [vip]
+        addresses = ["\(vip)"]
+        topology = [ { subnet = "192.0.2.0/24", interface = "eth1" } ]
+        arp = { count = 2, interval = "200ms" }
+        """
+    }
+
+    static func holders(_ lab: NetworkLab) async throws -> [String] {
+        var holders: [String] = []
+        for role in ["a", "b"] {
+            let shown = try await lab.run(in: role, ["ip", "-4", "-o", "addr", "show", "dev", "eth1"])
+            if shown.stdout.contains(" \(vip)/") { holders.append(role) }
+        }
+        return holders
+    }
+
+    @Test func failoverRestartSwapAndGracefulStop() async throws {
+        try await NetworkLab.with(roles: ["a", "b"]) { lab in
+            let namespaces = ["a": lab["a"].namespace, "b": lab["b"].namespace]
+            try await withAgents(config: Self.config(lab: lab), namespaces: namespaces) { pair in
+                try await pair.start("a")
+                try await Task.sleep(for: .milliseconds(200))
+                try await pair.start("b")
+                #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
+                #expect(try await Self.holders(lab) == ["a"])
+
+                // kill -9 of the primary's agent: its VIP lingers in its kernel, the standby takes over.
+                await pair.kill("a")
+                #expect(await pair.waitUntil(seconds: 3) { pair.state("b") == "ALONE" && pair.status("b")?.holdsVIP == true },
+                        "\(pair.logs())")
+                #expect(try await Self.holders(lab).contains("b"))
+
+                // The dead node comes back: clean slate, then it stands by.
+                try await pair.start("a")
+                #expect(await pair.waitUntil { pair.state("a") == "SECOND" && pair.state("b") == "PRIM" }, "\(pair.logs())")
+                #expect(try await Self.holders(lab) == ["b"])
+
+                // A coordinated swap asked on the active node.
+                let reply = try pair.command("b", .swap)
+                #expect(reply.refused == nil)
+                #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
+                #expect(try await Self.holders(lab) == ["a"])
+
+                // prim is refused while the peer is active, with the reason.
+                #expect(try pair.command("b", .prim).refused == "the peer is PRIM: use swap")
+
+                // SIGTERM hands over before the agent exits.
+                pair.agents["a"]?.signal(SIGTERM)
+                #expect(await pair.agents["a"]?.waitForExit(seconds: 5) != nil)
+                #expect(await pair.waitUntil(seconds: 2) { pair.state("b") == "ALONE" }, "\(pair.logs())")
+                #expect(try await Self.holders(lab) == ["b"])
+            }
+        }
+    }
+
+    @Test func aWrongHeartbeatKeyIsRejectedAndCounted() async throws {
+        try await NetworkLab.with(roles: ["a", "b"]) { lab in
+            let namespaces = ["a": lab["a"].namespace, "b": lab["b"].namespace]
+            let wrong = Self.config(key: "wrong.key", lab: lab)
+            try await withAgents(config: Self.config(lab: lab), namespaces: namespaces, keys: ["wrong": AgentHarness.key(0x22)]) { pair in
+                try wrong.write(toFile: pair.directory + "/wrong.toml", atomically: true, encoding: .utf8)
+                try await pair.start("a")
+                try await pair.start("b", config: "wrong.toml")
+                #expect(await pair.waitUntil { (pair.status("a")?.heartbeatsDropped["bad_mac"] ?? 0) >= 5 }, "\(pair.logs())")
+                let status = try #require(pair.status("a"))
+                #expect(status.peer.state == nil, "a heartbeat under another key is never trusted")
+            }
+        }
+    }
+}
