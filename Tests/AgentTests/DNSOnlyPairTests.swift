@@ -1,0 +1,53 @@
+import Agent
+import Foundation
+import Testing
+import TestSupport
+
+/// A DNS-only pair (no VIP) of two real agents on loopback addresses, with a real named as the
+/// zone's primary and the arbiter: the shared name follows the active node's own address.
+@Suite struct DNSOnlyPairTests {
+    static func config(heartbeatPort: UInt16, server: RunningDNSServer) -> String {
+        """
+        [pair]
+        name = "app"
+        nodes = [ { name = "a", address = "127.0.0.11" }, { name = "b", address = "127.0.0.12" } ]
+        heartbeat = { interval = "100ms", dead_after = 3, key_file = "pair.key", port = \(heartbeatPort) }
+
+        [dns]
+        server = "\(server.address):\(server.port)"
+        zone = "example.test."
+        name = "app.example.test."
+        ttl = 30
+        key_file = "\(server.keyFile())"
+        """
+    }
+
+    @Test func theSharedNameAndTheOwnerRecordFollowTheActiveNode() async throws {
+        try await withDNSServer(.bind) { server in
+            let config = Self.config(heartbeatPort: try freeLoopbackPort(), server: server)
+            try await withAgents(config: config) { pair in
+                try await pair.start("a")
+                try await Task.sleep(for: .milliseconds(200))
+                try await pair.start("b")
+                #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
+                #expect(try await pair.waitUntil { try await server.dig("app.example.test.", "A") == ["127.0.0.11"] })
+                #expect(try await server.dig("_dnsfix-owner.app.example.test.", "TXT") == ["\"node=a epoch=1\""])
+                #expect(pair.status("a")?.dns?.answers == ["127.0.0.11"])
+
+                await pair.kill("a")
+                #expect(await pair.waitUntil(seconds: 3) { pair.state("b") == "ALONE" }, "\(pair.logs())")
+                #expect(try await pair.waitUntil(seconds: 2) { try await server.dig("app.example.test.", "A") == ["127.0.0.12"] })
+                #expect(try await server.dig("_dnsfix-owner.app.example.test.", "TXT") == ["\"node=b epoch=2\""])
+
+                try await pair.start("a")
+                #expect(await pair.waitUntil { pair.state("a") == "SECOND" && pair.state("b") == "PRIM" }, "\(pair.logs())")
+                #expect(try await server.dig("app.example.test.", "A") == ["127.0.0.12"])
+
+                #expect(try pair.command("b", .swap).refused == nil)
+                #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
+                #expect(try await pair.waitUntil { try await server.dig("app.example.test.", "A") == ["127.0.0.11"] })
+                #expect(try await server.dig("_dnsfix-owner.app.example.test.", "TXT") == ["\"node=a epoch=3\""])
+            }
+        }
+    }
+}
