@@ -21,6 +21,9 @@ let package = Package(
         // The agent: heartbeats and the control socket, and its log.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The agent's health URL for load balancers, and its metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries: a module map over a shim header each, found through pkg-config.
@@ -51,6 +54,7 @@ let package = Package(
                 "FailoverCore", "DNSModel", "DNSUpdate", "VIPControl",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // libnl addresses and links, ARP/NA announce and probe, connection reset: the only CNetlinkRoute and CPacketSocket user.

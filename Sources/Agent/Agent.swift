@@ -24,6 +24,11 @@ public enum Agent {
         let control = try await ControlServer.bind(path: plan.controlSocket)
         defer { try? FileManager.default.removeItem(atPath: plan.controlSocket) }
         let dns = DNSDriver(plan: plan, logger: logger)
+        let board = StatusBoard()
+        let metrics = AgentMetrics()
+        let health = plan.config.health
+        let healthApplication = HealthServer.application(host: health.host.isEmpty ? plan.node.address.description : health.host,
+                                                         port: health.port, board: board, metrics: metrics)
         let signals = SignalSources([SIGTERM, SIGINT, SIGHUP]) { input.yield(.signal($0)) }
         logger.notice("agent of pair \(plan.config.pair.name) starting as \(plan.node.name) (\(plan.node.address)), peer \(plan.peer.name) (\(plan.peer.address))")
 
@@ -37,7 +42,12 @@ public enum Agent {
                         await ControlAnswer.answer(line, input: input, dns: dns)
                     }
                 }
-                var loop = try Loop(plan: plan, logger: logger, input: input, report: report, dns: dns) { bytes in
+                group.addTask {
+                    // The agent handles SIGTERM itself: it hands over before it stops.
+                    try await healthApplication.runService(gracefulShutdownSignals: [])
+                }
+                var loop = try Loop(plan: plan, logger: logger, input: input, report: report, dns: dns,
+                                    board: board, metrics: metrics) { bytes in
                     try await outbound.write(AddressedEnvelope(remoteAddress: link.peer, data: ByteBuffer(bytes: bytes)))
                 }
                 try await loop.run(inputs)
@@ -58,6 +68,8 @@ struct Loop {
     let dns: DNSDriver?
     let scripts: ScriptRunner
     let send: ([UInt8]) async throws -> Void
+    let board: StatusBoard
+    let metrics: AgentMetrics
     var machine: PairMachine
     var channel: PeerChannel
     let clock = ContinuousClock()
@@ -67,8 +79,10 @@ struct Loop {
     var exiting = false
 
     init(plan: AgentPlan, logger: Logger, input: AsyncStream<Agent.Input>.Continuation,
-         report: @escaping @Sendable (Event) -> Void, dns: DNSDriver?,
+         report: @escaping @Sendable (Event) -> Void, dns: DNSDriver?, board: StatusBoard, metrics: AgentMetrics,
          send: @escaping ([UInt8]) async throws -> Void) throws {
+        self.board = board
+        self.metrics = metrics
         self.plan = plan
         self.logger = logger
         self.input = input
@@ -90,11 +104,18 @@ struct Loop {
             switch item {
             case .datagram(let bytes):
                 switch channel.open(bytes) {
-                case .report(let report): try await feed(.heartbeat(report))
-                case .hello: try await send(channel.seal(machine.status, fingerprint: plan.machine.fingerprint))
-                case .dropped(let reason): logger.debug("heartbeat dropped: \(reason.rawValue)")
+                case .report(let report):
+                    metrics.received()
+                    try await feed(.heartbeat(report))
+                case .hello:
+                    metrics.dropped(.unverified)
+                    try await sendHeartbeat(machine.status)
+                case .dropped(let reason):
+                    metrics.dropped(reason)
+                    logger.debug("heartbeat dropped: \(reason.rawValue)")
                 }
             case .event(let event):
+                metrics.result(event)
                 try await feed(event)
             case .control(let request, let reply):
                 var refused: String?
@@ -111,6 +132,7 @@ struct Loop {
                     try await feed(.stop(exiting: true))
                 }
             }
+            board.publish(status)
             if exiting { break }
             arm()
         }
@@ -129,7 +151,7 @@ struct Loop {
         let report: @Sendable (Event) -> Void = { [input] in input.yield(.event($0)) }
         switch action {
         case .sendHeartbeat(let status):
-            try await send(channel.seal(status, fingerprint: plan.machine.fingerprint))
+            try await sendHeartbeat(status)
         case .cleanSlate, .plumbVIP, .unplumbVIP:
             if let vip {
                 vip.perform(action, then: report)
@@ -142,12 +164,18 @@ struct Loop {
         case .readOwner, .writeOwner, .registerRecords:
             if let dns { dns.perform(action, then: report) } else { input.yield(.event(.ownerUnreachable)) }
         case .transition(let transition):
+            metrics.transition(to: transition.to.role)
             logger.notice("\(plan.node.name): \(transition)")
         case .refuse(let reason):
             logger.notice("refused: \(reason)")
         case .exit:
             exiting = true
         }
+    }
+
+    private mutating func sendHeartbeat(_ status: NodeStatus) async throws {
+        metrics.sent()
+        try await send(channel.seal(status, fingerprint: plan.machine.fingerprint))
     }
 
     /// Wakes the loop at the core's next deadline.

@@ -74,7 +74,7 @@ final class ScriptRunner: Sendable {
                         let result = try await Subprocess.run(configuration, output: .string(limit: 64 * 1024),
                                                               error: .string(limit: 64 * 1024))
                         return .exited(result.terminationStatus.isSuccess, "\(result.terminationStatus)",
-                                       result.standardOutput ?? "", result.standardError ?? "")
+                                       result.standardOutput, result.standardError)
                     }
                     group.addTask {
                         try await Task.sleep(for: timeout)

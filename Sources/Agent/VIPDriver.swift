@@ -95,12 +95,9 @@ final class VIPDriver: @unchecked Sendable {
             generation += 1
             scheduleAnnouncements(remaining: announce.count - 1, generation: generation)
             return .vipPlumbed
-        } catch let error as VIPError {
-            logger.error("plumbing failed: \(error)")
-            if case .conflict = error { return .vipPlumbFailed(conflict: true) }
-            return .vipPlumbFailed(conflict: false)
         } catch {
             logger.error("plumbing failed: \(error)")
+            if case .conflict = error { return .vipPlumbFailed(conflict: true) }
             return .vipPlumbFailed(conflict: false)
         }
     }

@@ -6,7 +6,7 @@ import TestSupport
 /// A DNS-only pair (no VIP) of two real agents on loopback addresses, with a real named as the
 /// zone's primary and the arbiter: the shared name follows the active node's own address.
 @Suite struct DNSOnlyPairTests {
-    static func config(heartbeatPort: UInt16, server: RunningDNSServer) -> String {
+    static func config(heartbeatPort: UInt16, healthPort: UInt16, server: RunningDNSServer) -> String {
         """
         [pair]
         name = "app"
@@ -19,12 +19,19 @@ import TestSupport
         name = "app.example.test."
         ttl = 30
         key_file = "\(server.keyFile())"
+
+        [health]
+        listen = ":\(healthPort)"
         """
     }
 
     @Test func theSharedNameAndTheOwnerRecordFollowTheActiveNode() async throws {
         try await withDNSServer(.bind) { server in
-            let config = Self.config(heartbeatPort: try freeLoopbackPort(), server: server)
+            let healthPort = try freeLoopbackPort()
+            let config = Self.config(heartbeatPort: try freeLoopbackPort(), healthPort: healthPort, server: server)
+            func get(_ node: String, _ path: String) async throws -> (status: Int, body: String) {
+                try await HTTPProbe.get("http://127.0.0.\(node == "a" ? 11 : 12):\(healthPort)\(path)")
+            }
             try await withAgents(config: config) { pair in
                 try await pair.start("a")
                 try await Task.sleep(for: .milliseconds(200))
@@ -33,11 +40,16 @@ import TestSupport
                 #expect(try await pair.waitUntil { try await server.dig("app.example.test.", "A") == ["127.0.0.11"] })
                 #expect(try await server.dig("_dnsfix-owner.app.example.test.", "TXT") == ["\"node=a epoch=1\""])
                 #expect(pair.status("a")?.dns?.answers == ["127.0.0.11"])
+                #expect(try await get("a", "/ready").status == 200)
+                #expect(try await get("b", "/ready").status == 404)
+                #expect(try await get("b", "/status").body.contains(#""state":"SECOND""#))
+                #expect(try await get("a", "/metrics").body.contains(#"dnsfix_state{state="PRIM"} 1"#))
 
                 await pair.kill("a")
                 #expect(await pair.waitUntil(seconds: 3) { pair.state("b") == "ALONE" }, "\(pair.logs())")
                 #expect(try await pair.waitUntil(seconds: 2) { try await server.dig("app.example.test.", "A") == ["127.0.0.12"] })
                 #expect(try await server.dig("_dnsfix-owner.app.example.test.", "TXT") == ["\"node=b epoch=2\""])
+                #expect(try await get("b", "/ready").status == 200)
 
                 try await pair.start("a")
                 #expect(await pair.waitUntil { pair.state("a") == "SECOND" && pair.state("b") == "PRIM" }, "\(pair.logs())")

@@ -20,7 +20,11 @@ public enum ConfigLoader {
         }
         let scripts = ScriptSettings(directory: path(try document.string("scripts.directory")),
                                      timeout: try duration(document, "scripts.timeout") ?? ConfigDefaults.scriptTimeout)
-        let health = HealthSettings(listen: try document.string("health.listen"))
+        let listen = try document.string("health.listen") ?? ConfigDefaults.healthListen
+        guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
+            throw document.error("health.listen", "\"\(listen)\" is not HOST:PORT (\":9010\" is this node's own address)")
+        }
+        let health = HealthSettings(listen: listen, host: String(listen[..<colon]).filter { $0 != "[" && $0 != "]" }, port: port)
         var auditAllow: [DNSName] = []
         for text in try document.strings("audit.allow") ?? [] {
             do { auditAllow.append(try DNSName(text)) } catch { throw document.error("audit.allow", "\(error)") }

@@ -100,7 +100,10 @@ public struct ScriptSettings: Sendable, Equatable {
 }
 
 public struct HealthSettings: Sendable, Equatable {
-    public var listen: String?
+    public var listen: String
+    /// Empty: the node's own address.
+    public var host: String
+    public var port: UInt16
 }
 
 /// Every default of the config file, in one place.
@@ -120,5 +123,6 @@ public enum ConfigDefaults {
     public static let ptr = true
     public static let arbiter = true
     public static let scriptTimeout: Duration = .seconds(30)
-    public static let healthListen = "0.0.0.0:9010"
+    /// The node's own address (the host part left empty), port 9010.
+    public static let healthListen = ":9010"
 }
