@@ -8,12 +8,13 @@ import TestSupport
 struct VIPPairTests {
     static let vip = "192.0.2.50"
 
-    static func config(key: String = "pair.key", lab: NetworkLab) -> String {
+    static func config(key: String = "pair.key", lab: NetworkLab, vip: String = vip, pairExtra: String = "") -> String {
         """
         [pair]
         name = "app"
         nodes = [ { name = "a", address = "\(lab["a"].ipv4)" }, { name = "b", address = "\(lab["b"].ipv4)" } ]
         heartbeat = { interval = "100ms", dead_after = 3, key_file = "\(key)" }
+        \(pairExtra)
 
         [vip]
         addresses = ["\(vip)"]
@@ -81,6 +82,55 @@ struct VIPPairTests {
                 #expect(await pair.waitUntil { (pair.status("a")?.heartbeatsDropped["bad_mac"] ?? 0) >= 5 }, "\(pair.logs())")
                 let status = try #require(pair.status("a"))
                 #expect(status.peer.state == nil, "a heartbeat under another key is never trusted")
+            }
+        }
+    }
+
+    @Test func aConfigThatDiffersInTheVIPIsBrokenOnBothAndNothingIsPlumbed() async throws {
+        try await NetworkLab.with(roles: ["a", "b"]) { lab in
+            let namespaces = ["a": lab["a"].namespace, "b": lab["b"].namespace]
+            try await withAgents(config: Self.config(lab: lab), namespaces: namespaces) { pair in
+                try Self.config(lab: lab, vip: "192.0.2.51").write(toFile: pair.directory + "/other.toml", atomically: true, encoding: .utf8)
+                try await pair.start("a")
+                try await pair.start("b", config: "other.toml")
+                #expect(await pair.waitUntil {
+                    pair.status("a")?.waitReason == "brokenConfig" && pair.status("b")?.waitReason == "brokenConfig"
+                }, "\(pair.logs())")
+                #expect(pair.status("a")?.labels == ["BROKEN"])
+                try await Task.sleep(for: .seconds(1.5))
+                #expect(try await Self.holders(lab).isEmpty)
+                #expect(pair.state("a") == "WAIT" && pair.state("b") == "WAIT")
+            }
+        }
+    }
+
+    @Test func preferencesThatDisagreeAreAConflictWithStillOneOwner() async throws {
+        try await NetworkLab.with(roles: ["a", "b"]) { lab in
+            let namespaces = ["a": lab["a"].namespace, "b": lab["b"].namespace]
+            try await withAgents(config: Self.config(lab: lab, pairExtra: "preference = \"b\""), namespaces: namespaces) { pair in
+                try Self.config(lab: lab, pairExtra: "preference = \"a\"")
+                    .write(toFile: pair.directory + "/other.toml", atomically: true, encoding: .utf8)
+                try await pair.start("a")
+                try await pair.start("b", config: "other.toml")
+                #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
+                #expect(pair.status("a")?.labels == ["CONFLICT"])
+                #expect(pair.status("b")?.labels == ["CONFLICT"])
+                #expect(try await Self.holders(lab) == ["a"], "the preference is ignored: the smaller name wins")
+            }
+        }
+    }
+
+    @Test func thePreferredNodeTakesTheVIPBackAfterTheDelay() async throws {
+        try await NetworkLab.with(roles: ["a", "b"]) { lab in
+            let namespaces = ["a": lab["a"].namespace, "b": lab["b"].namespace]
+            let config = Self.config(lab: lab, pairExtra: "preference = \"a\"\nfailback_delay = \"1s\"")
+            try await withAgents(config: config, namespaces: namespaces) { pair in
+                try await pair.start("b")
+                #expect(await pair.waitUntil(seconds: 4) { pair.state("b") == "ALONE" }, "\(pair.logs())")
+                try await pair.start("a")
+                #expect(await pair.waitUntil(seconds: 2) { pair.state("a") == "SECOND" && pair.state("b") == "PRIM" }, "\(pair.logs())")
+                #expect(await pair.waitUntil(seconds: 4) { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
+                #expect(try await Self.holders(lab) == ["a"])
             }
         }
     }
