@@ -120,6 +120,9 @@ public final class DNSClient {
         if let reply = overUDP.reply { return try checked(reply, status: overUDP.status) }
         let overTCP = try resolver(overTCP: true).exchange(message)
         if let reply = overTCP.reply { return try checked(reply, status: overTCP.status) }
+        // ldns marks a nameserver that did not answer as down and never asks it again: a long-lived
+        // client (the agent) must start afresh, so that the server is asked again once it is back.
+        resolvers.removeAll()
         throw DNSError.unreachable(server: server, detail: "no answer over UDP (\(udpTries) × \(Self.seconds(timeout))), "
             + "nor over TCP (\(Self.plain(overTCP.status)))")
     }

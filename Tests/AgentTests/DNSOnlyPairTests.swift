@@ -62,4 +62,25 @@ import TestSupport
             }
         }
     }
+
+    @Test func withTheServerDownTheArbiterForbidsATakeoverUntilItReturns() async throws {
+        try await withDNSServer(.bind) { server in
+            let config = Self.config(heartbeatPort: try freeLoopbackPort(), healthPort: try freeLoopbackPort(), server: server)
+            try await withAgents(config: config) { pair in
+                try await pair.start("a")
+                try await pair.start("b")
+                #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
+                #expect(try await pair.waitUntil { try await server.dig("app.example.test.", "A") == ["127.0.0.11"] })
+
+                // The server stops answering (paused by its PID, which this test's fixture started).
+                kill(server.pid, SIGSTOP)
+                await pair.kill("a")
+                #expect(await pair.waitUntil(seconds: 3) { pair.status("b")?.waitReason == "dnsUnreachable" }, "\(pair.logs())")
+                kill(server.pid, SIGCONT)
+                #expect(await pair.waitUntil(seconds: 10) { pair.state("b") == "ALONE" }, "\(pair.logs())")
+                #expect(try await pair.waitUntil(seconds: 3) { try await server.dig("app.example.test.", "A") == ["127.0.0.12"] })
+                #expect(try await server.dig("_dnsfix-owner.app.example.test.", "TXT") == ["\"node=b epoch=2\""])
+            }
+        }
+    }
 }

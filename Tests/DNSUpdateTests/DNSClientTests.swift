@@ -5,6 +5,26 @@ import TestSupport
 import Testing
 
 @Suite struct DNSClientTests {
+    /// The agent keeps one client for days: a server that stopped answering is asked again once it is
+    /// back (ldns alone would have marked it down for good).
+    @Test(arguments: DNSServerKind.allCases)
+    func aServerThatWasDownIsAskedAgainOnceItIsBack(kind: DNSServerKind) async throws {
+        try await withDNSServer(kind) { server in
+            let client = try DNSClient(server: ServerEndpoint(host: server.address, port: server.port), key: nil, timeout: 0.3,
+                                       udpTries: 1)
+            #expect(try client.records(name("node-a.example.test."), .a).count == 1)
+            // Paused by its PID, which this test's fixture started: it neither answers nor refuses.
+            kill(server.pid, SIGSTOP)
+            defer { kill(server.pid, SIGCONT) }
+            // The stop reaches every thread of the server a moment later.
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(throws: DNSError.self) { try client.records(name("node-a.example.test."), .a) }
+            kill(server.pid, SIGCONT)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try client.records(name("node-a.example.test."), .a).count == 1)
+        }
+    }
+
     @Test(arguments: DNSServerKind.allCases)
     func queriesGoStraightToThePrimary(kind: DNSServerKind) async throws {
         try await withDNSServer(kind) { server in

@@ -330,6 +330,22 @@ import Testing
         #expect(!node.machine.dnsPending)
     }
 
+    @Test func anUnreachableArbiterIsAskedAgainWithAGrowingBackOff() {
+        var node = MachineDriver()
+        node.on(.start)
+        node.on(.tick, after: .seconds(1))
+        var gaps: [Int64] = []
+        var askedAt = node.now
+        for _ in 0..<4 {
+            node.on(.ownerUnreachable, after: .milliseconds(10))
+            #expect(node.reason == .dnsUnreachable)
+            for _ in 0..<200 where !node.did.contains(.readOwner) { node.on(.tick, after: .milliseconds(50)) }
+            gaps.append((node.now - askedAt).components.seconds * 1_000 + (node.now - askedAt).components.attoseconds / 1_000_000_000_000_000)
+            askedAt = node.now
+        }
+        #expect(gaps == [510, 1010, 2010, 4010], "500 ms, doubling with every failure in a row (up to 8 s)")
+    }
+
     @Test func theFunctionalEntryPointLeavesItsInputAlone() {
         let machine = PairMachine(settings: MachineDriver.settings())
         let (next, actions) = PairMachine.step(machine, .start, at: .zero)

@@ -54,7 +54,8 @@ public struct MachineSettings: Sendable, Equatable {
     /// How long before an unanswered intent to take over is withdrawn.
     var intentTimeout: Duration { deadTime }
 
-    /// Backoff for DNS retries and for WAIT reasons that clear by themselves: 250 ms doubling to 8 s.
+    /// Backoff for DNS retries and for WAIT reasons that clear by themselves: 500 ms after the first
+    /// failure, doubling to 8 s.
     func backoff(attempt: Int) -> Duration {
         .milliseconds(250) * (1 << min(max(attempt, 0), 5))
     }

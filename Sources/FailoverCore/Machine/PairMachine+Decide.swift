@@ -39,7 +39,7 @@ extension PairMachine {
     private mutating func decideStandby(_ effects: inout Effects) {
         let now = effects.now
         if let reason = barrier(now) {
-            return enterWait(reason, &effects, because: "\(reason)")
+            return stayWaiting(reason, &effects, because: "\(reason)")
         }
         if let peerStatus = livePeer(at: now)?.status {
             if peerStatus.claimsService {
@@ -177,16 +177,23 @@ extension PairMachine {
         if fromStandby { effects.actions.append(.runScript(.startSecond)) }
     }
 
+    /// A failure bars the node: WAIT with its reason. A reason that clears by itself is tried again
+    /// after a back-off that grows with every failure in a row.
     mutating func enterWait(_ reason: WaitReason, _ effects: inout Effects, because why: String) {
+        if reason.retriesAfterDelay {
+            waitFailures += 1
+            waitRetryAt = effects.now + settings.backoff(attempt: waitFailures)
+        }
+        stayWaiting(reason, &effects, because: why)
+    }
+
+    /// WAIT for a reason that still holds; schedules nothing.
+    mutating func stayWaiting(_ reason: WaitReason, _ effects: inout Effects, because why: String) {
         if role == .wait, waitReason == reason { return }
         if role == .second { effects.actions.append(.runScript(.stopSecond)) }
         role = .wait
         waitReason = reason
         effects.because(why)
-        if reason.retriesAfterDelay {
-            waitFailures += 1
-            waitRetryAt = effects.now + settings.backoff(attempt: waitFailures)
-        }
     }
 
     mutating func enterStop(_ effects: inout Effects, because reason: String) {
