@@ -61,12 +61,13 @@ public enum Agent {
 
 /// The loop's state: the core, the heartbeat channel, the drivers.
 struct Loop {
-    let plan: AgentPlan
+    var plan: AgentPlan
     let logger: Logger
     let input: AsyncStream<Agent.Input>.Continuation
     let vip: VIPDriver?
     let dns: DNSDriver?
-    let scripts: ScriptRunner
+    var scripts: ScriptRunner
+    let report: @Sendable (Event) -> Void
     let send: ([UInt8]) async throws -> Void
     let board: StatusBoard
     let metrics: AgentMetrics
@@ -89,6 +90,7 @@ struct Loop {
         vip = plan.placements.isEmpty ? nil : VIPDriver(plan: plan, logger: logger)
         self.dns = dns
         scripts = ScriptRunner(plan: plan, logger: logger, report: report)
+        self.report = report
         self.send = send
         machine = PairMachine(settings: plan.machine)
         channel = PeerChannel(me: plan.node.name, peer: plan.peer.name, key: plan.pairKey, bootID: UInt64.random(in: 1...UInt64.max))
@@ -126,7 +128,7 @@ struct Loop {
                 reply.resume(returning: ControlReply(refused: refused, status: status))
             case .signal(let number):
                 if number == SIGHUP {
-                    logger.notice("SIGHUP: the config is read at start; restart the agent to apply a changed file")
+                    try await reload()
                 } else {
                     logger.notice("signal \(number): handing over and stopping")
                     try await feed(.stop(exiting: true))
@@ -138,6 +140,20 @@ struct Loop {
         }
         timer?.cancel()
         watch?.stop()
+    }
+
+    /// SIGHUP: applies what can change while running, or keeps the config it has and says why.
+    private mutating func reload() async throws {
+        switch ConfigReload.read(plan) {
+        case .success(let new):
+            guard machine.reload(new.machine) else { return }
+            if new.config.scripts != plan.config.scripts { scripts = ScriptRunner(plan: new, logger: logger, report: report) }
+            plan = new
+            logger.notice("SIGHUP: reloaded \(plan.config.source); labels now: \(machine.labels.map(\.rawValue).sorted())")
+            try await sendHeartbeat(machine.status)
+        case .failure(let refused):
+            logger.error("SIGHUP: reload refused, still running with the config read before: \(refused)")
+        }
     }
 
     @discardableResult

@@ -116,6 +116,20 @@ struct VIPPairTests {
                 #expect(pair.status("a")?.labels == ["CONFLICT"])
                 #expect(pair.status("b")?.labels == ["CONFLICT"])
                 #expect(try await Self.holders(lab) == ["a"], "the preference is ignored: the smaller name wins")
+
+                // b's file corrected, SIGHUP: the fingerprints agree again on both nodes at once.
+                try Self.config(lab: lab, pairExtra: "preference = \"b\"")
+                    .write(toFile: pair.directory + "/other.toml", atomically: true, encoding: .utf8)
+                pair.agents["b"]?.signal(SIGHUP)
+                #expect(await pair.waitUntil { pair.status("a")?.labels == [] && pair.status("b")?.labels == [] }, "\(pair.logs())")
+
+                // A change that needs a restart is refused whole; the agent keeps running as it was.
+                try Self.config(lab: lab, vip: "192.0.2.51", pairExtra: "preference = \"b\"")
+                    .write(toFile: pair.directory + "/other.toml", atomically: true, encoding: .utf8)
+                pair.agents["b"]?.signal(SIGHUP)
+                #expect(await pair.waitUntil { pair.logs().contains("reload refused") }, "\(pair.logs())")
+                #expect(pair.state("b") == "SECOND")
+                #expect(pair.status("b")?.labels == [])
             }
         }
     }

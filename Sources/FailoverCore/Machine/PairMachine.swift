@@ -1,7 +1,7 @@
 /// The mirror-mode state machine of one node: `(state, event, now) -> (state, actions)`.
 /// Pure and deterministic; the shell carries the actions out and reports their results as events.
 public struct PairMachine: Sendable {
-    public let settings: MachineSettings
+    public private(set) var settings: MachineSettings
     public internal(set) var role: Role = .stop
     public internal(set) var waitReason: WaitReason?
     /// The highest epoch seen in heartbeats and owner records.
@@ -68,6 +68,15 @@ public struct PairMachine: Sendable {
             effects.actions.append(effects.actions.remove(at: exit))
         }
         return effects.actions
+    }
+
+    /// A re-read config (SIGHUP) for the same two nodes: the rules' timings, the preference and the
+    /// fingerprints change at once; the labels are judged again against the peer's last heartbeat.
+    public mutating func reload(_ new: MachineSettings) -> Bool {
+        guard new.me == settings.me, new.peer == settings.peer else { return false }
+        settings = new
+        if let peer { labels = ConfigLabel.compare(new.fingerprint, peer.report.fingerprint) }
+        return true
     }
 
     /// What this node says about itself in its heartbeats and to `dnsfix status`.
