@@ -3,6 +3,7 @@ import Dispatch
 import FailoverCore
 import Foundation
 import Logging
+import Synchronization
 import VIPControl
 
 /// Carries out the core's VIP actions through the VIP layer, in order, on a thread of its own (the
@@ -14,8 +15,13 @@ final class VIPDriver: @unchecked Sendable {
     private let announce: AnnounceOptions
     private let logger: Logger
     private var controller: VIPController?
-    /// Whether this node holds the VIP now, as the last operation left it (read on the queue).
-    private(set) var held = false
+    /// Whether this node holds the VIP now, as the last operation left it; read by the loop without
+    /// waiting for an operation in progress.
+    private let heldNow = Mutex(false)
+    private var held: Bool {
+        get { heldNow.withLock { $0 } }
+        set { heldNow.withLock { $0 = newValue } }
+    }
     /// Bumped by every plumb and unplumb, so that announcements of an earlier plumb stop.
     private var generation = 0
 
@@ -28,7 +34,7 @@ final class VIPDriver: @unchecked Sendable {
         self.logger = logger
     }
 
-    var isHeld: Bool { queue.sync { held } }
+    var isHeld: Bool { held }
 
     /// Link and address events of the VIP's interface, as the core's events.
     func watch(report: @escaping @Sendable (Event) -> Void) throws(VIPError) -> VIPWatch? {
