@@ -1,0 +1,172 @@
+import DNSModel
+import Dispatch
+import FailoverCore
+import Foundation
+import Logging
+import NIOCore
+import VIPControl
+
+/// The loop's state: the core, the heartbeat channel, the drivers.
+struct Loop {
+    var plan: AgentPlan
+    let logger: Logger
+    let input: AsyncStream<Agent.Input>.Continuation
+    let vip: VIPDriver?
+    let dns: DNSDriver?
+    var scripts: ScriptRunner
+    let report: @Sendable (Event) -> Void
+    let send: ([UInt8]) async throws -> Void
+    let board: StatusBoard
+    let metrics: AgentMetrics
+    var machine: PairMachine
+    var channel: PeerChannel
+    let clock = ContinuousClock()
+    let started: ContinuousClock.Instant
+    var timer: Task<Void, Never>?
+    var watch: VIPWatch?
+    var exiting = false
+
+    init(plan: AgentPlan, logger: Logger, input: AsyncStream<Agent.Input>.Continuation,
+         report: @escaping @Sendable (Event) -> Void, dns: DNSDriver?, board: StatusBoard, metrics: AgentMetrics,
+         send: @escaping ([UInt8]) async throws -> Void) throws {
+        self.board = board
+        self.metrics = metrics
+        self.plan = plan
+        self.logger = logger
+        self.input = input
+        vip = plan.placements.isEmpty ? nil : VIPDriver(plan: plan, logger: logger)
+        self.dns = dns
+        scripts = ScriptRunner(plan: plan, logger: logger, report: report)
+        self.report = report
+        self.send = send
+        machine = PairMachine(settings: plan.machine)
+        channel = PeerChannel(me: plan.node.name, peer: plan.peer.name, key: plan.pairKey, bootID: UInt64.random(in: 1...UInt64.max))
+        started = clock.now
+        watch = try vip?.watch(report: report)
+    }
+
+    var now: MonotonicTime { MonotonicTime(clock.now - started) }
+
+    mutating func run(_ inputs: AsyncStream<Agent.Input>) async throws {
+        try await feed(.start)
+        for await item in inputs {
+            switch item {
+            case .datagram(let bytes):
+                switch channel.open(bytes) {
+                case .report(let report):
+                    metrics.received()
+                    try await feed(.heartbeat(report))
+                case .hello:
+                    metrics.dropped(.unverified)
+                    try await sendHeartbeat(machine.status)
+                case .dropped(let reason):
+                    metrics.dropped(reason)
+                    logger.debug("heartbeat dropped: \(reason.rawValue)")
+                }
+            case .event(let event):
+                metrics.result(event)
+                try await feed(event)
+            case .control(let request, let reply):
+                var refused: String?
+                if let event = request.event {
+                    let actions = try await feed(event)
+                    refused = actions.compactMap { if case .refuse(let why) = $0 { why } else { nil } }.first
+                }
+                reply.resume(returning: ControlReply(refused: refused, status: status))
+            case .signal(let number):
+                if number == SIGHUP {
+                    try await reload()
+                } else {
+                    logger.notice("signal \(number): handing over and stopping")
+                    try await feed(.stop(exiting: true))
+                }
+            }
+            board.publish(status)
+            if exiting { break }
+            arm()
+        }
+        timer?.cancel()
+        watch?.stop()
+    }
+
+    /// SIGHUP: applies what can change while running, or keeps the config it has and says why.
+    private mutating func reload() async throws {
+        switch ConfigReload.read(plan) {
+        case .success(let new):
+            guard machine.reload(new.machine) else { return }
+            if new.config.scripts != plan.config.scripts { scripts = ScriptRunner(plan: new, logger: logger, report: report) }
+            plan = new
+            logger.notice("SIGHUP: reloaded \(plan.config.source); labels now: \(machine.labels.map(\.rawValue).sorted())")
+            try await sendHeartbeat(machine.status)
+        case .failure(let refused):
+            logger.error("SIGHUP: reload refused, still running with the config read before: \(refused)")
+        }
+    }
+
+    @discardableResult
+    mutating func feed(_ event: Event) async throws -> [Action] {
+        let actions = machine.handle(event, at: now)
+        for action in actions { try await execute(action) }
+        return actions
+    }
+
+    private mutating func execute(_ action: Action) async throws {
+        let report: @Sendable (Event) -> Void = { [input] in input.yield(.event($0)) }
+        switch action {
+        case .sendHeartbeat(let status):
+            try await sendHeartbeat(status)
+        case .cleanSlate, .plumbVIP, .unplumbVIP:
+            if let vip {
+                vip.perform(action, then: report)
+            } else if action != .cleanSlate {
+                // DNS-only: holding the service is being registered; nothing to plumb.
+                input.yield(.event(action == .plumbVIP ? .vipPlumbed : .vipUnplumbed))
+            }
+        case .runScript(let script):
+            scripts.enqueue(script, ScriptRunner.Context(state: "\(machine.role)", epoch: machine.status.epoch))
+        case .readOwner, .writeOwner, .registerRecords:
+            if let dns { dns.perform(action, then: report) } else { input.yield(.event(.ownerUnreachable)) }
+        case .transition(let transition):
+            metrics.transition(to: transition.to.role)
+            logger.notice("\(plan.node.name): \(transition)")
+        case .refuse(let reason):
+            logger.notice("refused: \(reason)")
+        case .exit:
+            exiting = true
+        }
+    }
+
+    private mutating func sendHeartbeat(_ status: NodeStatus) async throws {
+        metrics.sent()
+        try await send(channel.seal(status, fingerprint: plan.machine.fingerprint))
+    }
+
+    /// Wakes the loop at the core's next deadline.
+    private mutating func arm() {
+        timer?.cancel()
+        guard let deadline = machine.nextDeadline else { return }
+        let delay = max(deadline - now, .zero)
+        timer = Task { [input] in
+            try? await Task.sleep(for: delay)
+            if !Task.isCancelled { input.yield(.event(.tick)) }
+        }
+    }
+
+    var status: AgentStatus {
+        let peer = machine.livePeer(at: now)
+        return AgentStatus(
+            pair: plan.config.pair.name, node: plan.node.name, state: "\(machine.role)",
+            waitReason: machine.status.waitReason?.name, epoch: machine.status.epoch,
+            labels: machine.labels.map(\.rawValue).sorted(), holdsVIP: vip?.isHeld ?? machine.role.isActive,
+            vip: (plan.config.vip?.addresses ?? []).map(\.description),
+            peer: AgentStatus.Peer(name: plan.peer.name, state: peer.map { "\($0.status.role)" },
+                                   waitReason: peer?.status.waitReason?.name, epoch: peer?.status.epoch,
+                                   lastHeardMillisecondsAgo: machine.peerHeardAt.map { (now - $0).milliseconds }),
+            dns: plan.config.dns.map {
+                AgentStatus.DNS(name: $0.name.text, expected: plan.serviceAddresses.map(\.description), answers: nil,
+                                pending: machine.dnsPending)
+            },
+            lastTransition: machine.lastTransition.map(\.description),
+            heartbeatsDropped: Dictionary(uniqueKeysWithValues: channel.drops.map { ($0.key.rawValue, $0.value) }))
+    }
+}
