@@ -43,8 +43,13 @@ public enum Agent {
                     }
                 }
                 group.addTask {
-                    // The agent handles SIGTERM itself: it hands over before it stops.
-                    try await healthApplication.runService(gracefulShutdownSignals: [])
+                    // The agent handles SIGTERM itself: it hands over before it stops. A health URL that
+                    // cannot listen is logged; the pair keeps working without it.
+                    do {
+                        try await healthApplication.runService(gracefulShutdownSignals: [])
+                    } catch {
+                        logger.error("health URL on port \(health.port): \(error)")
+                    }
                 }
                 var loop = try Loop(plan: plan, logger: logger, input: input, report: report, dns: dns,
                                     board: board, metrics: metrics) { bytes in
