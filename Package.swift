@@ -77,7 +77,7 @@ let package = Package(
             name: "dnsfix-bench",
             dependencies: [
                 "DNSModel", "DNSUpdate", "TestSupport",
-                "VIPControl",
+                "VIPControl", "Agent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

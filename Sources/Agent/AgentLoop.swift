@@ -120,7 +120,7 @@ struct Loop {
                 vip.perform(action, then: report)
             } else if action != .cleanSlate {
                 // DNS-only: holding the service is being registered; nothing to plumb.
-                input.yield(.event(action == .plumbVIP ? .vipPlumbed : .vipUnplumbed))
+                input.yield(.event(action == .unplumbVIP(resetConnections: true) || action == .unplumbVIP(resetConnections: false) ? .vipUnplumbed : .vipPlumbed))
             }
         case .runScript(let script):
             scripts.enqueue(script, ScriptRunner.Context(state: "\(machine.role)", epoch: machine.status.epoch))

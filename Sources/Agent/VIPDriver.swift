@@ -60,8 +60,8 @@ final class VIPDriver: @unchecked Sendable {
             switch action {
             case .cleanSlate:
                 removeEverywhere()
-            case .plumbVIP:
-                report(plumb())
+            case .plumbVIP(let probe):
+                report(plumb(probe: probe))
             case .unplumbVIP(let resetConnections):
                 report(unplumb(resetConnections: resetConnections))
             default:
@@ -88,13 +88,15 @@ final class VIPDriver: @unchecked Sendable {
         }
     }
 
-    private func plumb() -> Event {
+    private func plumb(probe: Bool) -> Event {
         do {
             let controller = try vipController()
             // A killed peer agent leaves the VIP in its kernel: its answer to the probe is no conflict.
-            let probe = ProbeOptions(ignoring: Set(peerMAC().map { [$0] } ?? []))
+            // One quick probe: a host that holds the address answers within a millisecond on a LAN, and
+            // sub-second failover cannot wait RFC 5227's seconds.
+            let options = probe ? ProbeOptions(count: 1, wait: .milliseconds(50), ignoring: Set(peerMAC().map { [$0] } ?? [])) : nil
             for placement in placements {
-                let outcome = try controller.plumb(placement, probe: probe, announce: AnnounceOptions(count: 1))
+                let outcome = try controller.plumb(placement, probe: options, announce: AnnounceOptions(count: 1))
                 logger.info("plumbed \(placement)", metadata: ["added": "\(outcome.added)"])
             }
             held = true

@@ -117,36 +117,3 @@ struct VIPBenchmark: AsyncParsableCommand {
         if requireTargets && !(fastEnough && ratio >= 10) { Foundation.exit(1) }
     }
 }
-
-/// When the client heard announcements, shared between the capture thread and the measuring code.
-private final class HeardAnnouncements: Sendable {
-    private let instants = Mutex<[ContinuousClock.Instant]>([])
-
-    func record(_ instant: ContinuousClock.Instant) { instants.withLock { $0.append(instant) } }
-    func clear() { instants.withLock { $0.removeAll() } }
-
-    /// The first announcement heard after `start`; waits up to 2 s for it (polling every 20 µs).
-    func first(after start: ContinuousClock.Instant) throws -> ContinuousClock.Instant {
-        for _ in 0..<100_000 {
-            if let found = instants.withLock({ $0.first { $0 >= start } }) { return found }
-            usleep(20)
-        }
-        throw ValidationError("no announcement was heard in the client namespace within 2 s")
-    }
-}
-
-/// Reads the client's packet socket on a thread of its own until stopped.
-private final class CaptureThread: Sendable {
-    private let stopped = Atomic<Bool>(false)
-
-    init(listener: AnnouncementListener, heard: HeardAnnouncements) {
-        let thread = Thread { [self] in
-            while !stopped.load(ordering: .acquiring) {
-                if let announcement = try? listener.next(within: .milliseconds(100)) { heard.record(announcement.heardAt) }
-            }
-        }
-        thread.start()
-    }
-
-    func stop() { stopped.store(true, ordering: .releasing) }
-}

@@ -29,7 +29,7 @@ import Testing
         node.peer(.wait, epoch: 0, reason: .startup)
         #expect(node.did == [], "an answer that has not seen the proposal is no answer")
         node.peer(.second, epoch: 1)
-        #expect(node.did == [.plumbVIP])
+        #expect(node.did == [.plumbVIP(probe: false)])
         node.on(.vipPlumbed)
         #expect(node.did == [.runScript(.startPrim)])
         node.on(.scriptFinished(.startPrim, succeeded: true))
@@ -64,7 +64,7 @@ import Testing
         #expect(node.did == [.writeOwner(expected: OwnerClaim(node: "b", epoch: 4), new: OwnerClaim(node: "a", epoch: 5))],
                 "a node that never heard its peer takes a record naming the peer over")
         node.on(.ownerWritten)
-        #expect(node.did == [.plumbVIP])
+        #expect(node.did == [.plumbVIP(probe: true)])
         node.on(.vipPlumbed)
         node.on(.scriptFinished(.startPrim, succeeded: true))
         #expect(node.role == .alone)
@@ -76,7 +76,7 @@ import Testing
         var node = MachineDriver(MachineDriver.settings(arbiter: false))
         node.on(.start)
         node.on(.tick, after: .seconds(1))
-        #expect(node.did == [.plumbVIP])
+        #expect(node.did == [.plumbVIP(probe: true)])
     }
 
     @Test func secondToAloneWhenThePeerDies() {
@@ -227,14 +227,14 @@ import Testing
         #expect(node.reason == .vipConflict)
         #expect(node.machine.activeEpoch == nil)
         node.on(.tick, after: .milliseconds(500))
-        #expect(node.did == [.plumbVIP])
+        #expect(node.did == [.plumbVIP(probe: true)])
     }
 
     @Test func aVIPRemovedByHandIsPlumbedAgain() {
         var node = MachineDriver()
         node.primWithSecond()
         node.on(.vipMissing)
-        #expect(node.did == [.plumbVIP])
+        #expect(node.did == [.plumbVIP(probe: false)])
     }
 
     @Test func stopHandsOverAndExits() {
@@ -252,7 +252,7 @@ import Testing
         var node = MachineDriver()
         node.secondOfPrim()
         node.peer(.stop, epoch: 1, eligible: false)
-        #expect(node.did == [.plumbVIP], "no announcement needed: a stopped peer has let the VIP go")
+        #expect(node.did == [.plumbVIP(probe: false)], "no announcement needed: a stopped peer has let the VIP go")
     }
 
     @Test func aBrokenConfigBarsTheStandby() {

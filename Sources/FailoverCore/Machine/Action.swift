@@ -2,8 +2,9 @@
 public enum Action: Equatable, Sendable {
     /// Remove the VIP wherever it lingers on this host (at start; no event comes back).
     case cleanSlate
-    /// Probe, plumb and announce the VIP; answered by `vipPlumbed` or `vipPlumbFailed`.
-    case plumbVIP
+    /// Plumb and announce the VIP, probing first for another host that answers for it when the
+    /// peer has not just said that it let the VIP go; answered by `vipPlumbed` or `vipPlumbFailed`.
+    case plumbVIP(probe: Bool)
     /// Remove the VIP, first resetting the connections bound to it; answered by `vipUnplumbed`.
     case unplumbVIP(resetConnections: Bool)
     /// Answered by `scriptFinished`.

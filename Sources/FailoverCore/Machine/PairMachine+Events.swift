@@ -44,7 +44,7 @@ extension PairMachine {
         case .vipMissing:
             if activeEpoch != nil, release == nil, activation == nil {
                 effects.because("the VIP was removed by someone else: plumbing it again")
-                effects.actions.append(.plumbVIP)
+                effects.actions.append(.plumbVIP(probe: false))
             }
         case .interfaceDown:
             linkDown = true

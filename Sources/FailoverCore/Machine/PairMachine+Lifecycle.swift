@@ -21,7 +21,8 @@ extension PairMachine {
         forced = false
         if settings.hasVIP {
             current.step = .plumbing
-            effects.actions.append(.plumbVIP)
+            // After the peer's answer the VIP is known to be free; taken without the peer, it may not be.
+            effects.actions.append(.plumbVIP(probe: current.peerless))
         } else {
             current.step = .starting
             effects.actions.append(.runScript(.startPrim))
