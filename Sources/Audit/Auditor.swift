@@ -14,7 +14,7 @@ public struct Auditor {
     public func audit(_ zones: [AuditZone]) -> AuditReport {
         let index = ZoneIndex(zones)
         var findings: [Finding] = []
-        findings += outOfZone(zones)
+        findings += outOfZone(index, zones)
         findings += ttlMismatches(index)
         findings += cnameProblems(index)
         findings += duplicateAddresses(index)
@@ -39,13 +39,12 @@ public struct Auditor {
 
     // MARK: Zone hygiene
 
-    func outOfZone(_ zones: [AuditZone]) -> [Finding] {
-        zones.flatMap { zone in
-            zone.records.filter { !$0.name.isSubdomain(of: zone.origin) }.map { record in
-                Finding(code: .outOfZone, severity: .warning, records: [record],
-                        message: "\(record.name) is outside zone \(zone.origin) (\(zone.source)): the server ignores it; "
-                            + "move it to its own zone or delete it")
-            }
+    func outOfZone(_ index: ZoneIndex, _ zones: [AuditZone]) -> [Finding] {
+        index.outOfZone.map { position, number in
+            let record = index.record(at: position), zone = zones[number]
+            return Finding(code: .outOfZone, severity: .warning, records: [record],
+                           message: "\(record.name) is outside zone \(zone.origin) (\(zone.source)): the server ignores it; "
+                               + "move it to its own zone or delete it")
         }
     }
 

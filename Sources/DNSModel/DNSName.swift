@@ -58,9 +58,11 @@ public struct DNSName: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// True when this name is `zone` or lies below it.
     public func isSubdomain(of zone: DNSName) -> Bool {
         if zone.text == "." { return true }
-        guard text.hasSuffix(zone.text) else { return false }
-        let own = text.utf8
-        let extra = own.count - zone.text.utf8.count
+        // Byte by byte: both texts are lower-cased ASCII, and String's own hasSuffix (Unicode-aware)
+        // costs several times more, for a check that audits make per record.
+        let own = text.utf8, suffix = zone.text.utf8
+        let extra = own.count - suffix.count
+        guard extra >= 0, own.dropFirst(extra).elementsEqual(suffix) else { return false }
         // Equal, or the suffix starts a label: "xexample.test." is not in "example.test.".
         return extra == 0 || own[own.index(own.startIndex, offsetBy: extra - 1)] == UInt8(ascii: ".")
     }

@@ -1,0 +1,86 @@
+import DNSModel
+
+/// Per address, its A/AAAA records (owners) and its PTR records (pointers), by position. Each address
+/// has one slot holding its first owner and first pointer side by side, so that the pointer checks
+/// are one pass over one array; `moreOwners` and `morePointers` hold the rest where there are more.
+struct AddressTable {
+    typealias Position = RecordPositions.Position
+
+    struct Slot {
+        var owner: Position = -1
+        var pointer: Position = -1
+        var severalOwners = false
+        var severalPointers = false
+    }
+
+    /// Each address once, in the order first seen, beside its slot.
+    let addresses: [IPAddress]
+    let slots: [Slot]
+    private let numbers: AddressNumbers
+    let moreOwners: [IPAddress: [Position]]
+    let morePointers: [IPAddress: [Position]]
+
+    /// An address record or a PTR, as the first pass finds it.
+    private struct Mention {
+        var address: IPAddress
+        var position: Position
+        var isPointer: Bool
+    }
+
+    init(_ records: RecordPositions) {
+        // The addresses first, then the numbering in a tight loop: at a million addresses the table is
+        // larger than the caches, and a short loop lets the processor wait for many probes at once.
+        var mentions: [Mention] = []
+        records.forEach { position, record in
+            switch record.data {
+            case .address(let address):
+                mentions.append(Mention(address: address, position: position, isPointer: false))
+            case .ptr:
+                if let address = IPAddress(reverseName: record.name) {
+                    mentions.append(Mention(address: address, position: position, isPointer: true))
+                }
+            default:
+                break
+            }
+        }
+        var numbers = AddressNumbers(capacity: mentions.count)
+        var addresses: [IPAddress] = []
+        var slots: [Slot] = []
+        var moreOwners: [IPAddress: [Position]] = [:]
+        var morePointers: [IPAddress: [Position]] = [:]
+        for mention in mentions {
+            let number = numbers.number(of: mention.address)
+            if number == slots.count {
+                addresses.append(mention.address)
+                slots.append(Slot())
+            }
+            if mention.isPointer {
+                if !slots[number].takePointer(mention.position) { morePointers[mention.address, default: []].append(mention.position) }
+            } else {
+                if !slots[number].takeOwner(mention.position) { moreOwners[mention.address, default: []].append(mention.position) }
+            }
+        }
+        self.numbers = numbers
+        self.addresses = addresses
+        self.slots = slots
+        self.moreOwners = moreOwners
+        self.morePointers = morePointers
+    }
+
+    func slot(of address: IPAddress) -> Slot? { numbers.find(address).map { slots[$0] } }
+}
+
+extension AddressTable.Slot {
+    /// Records the owner; false when the slot had one already (the caller keeps the rest).
+    mutating func takeOwner(_ position: AddressTable.Position) -> Bool {
+        guard owner < 0 else { severalOwners = true; return false }
+        owner = position
+        return true
+    }
+
+    mutating func takePointer(_ position: AddressTable.Position) -> Bool {
+        guard pointer < 0 else { severalPointers = true; return false }
+        pointer = position
+        return true
+    }
+}
