@@ -20,44 +20,31 @@ struct AddressTable {
     let moreOwners: [IPAddress: [Position]]
     let morePointers: [IPAddress: [Position]]
 
-    /// An address record or a PTR, as the first pass finds it.
-    private struct Mention {
-        var address: IPAddress
-        var position: Position
-        var isPointer: Bool
-    }
-
-    init(_ records: RecordPositions) {
-        // The addresses first, then the numbering in a tight loop: at a million addresses the table is
-        // larger than the caches, and a short loop lets the processor wait for many probes at once.
-        var mentions: [Mention] = []
-        records.forEach { position, record in
-            switch record.data {
-            case .address(let address):
-                mentions.append(Mention(address: address, position: position, isPointer: false))
-            case .ptr:
-                if let address = IPAddress(reverseName: record.name) {
-                    mentions.append(Mention(address: address, position: position, isPointer: true))
-                }
-            default:
-                break
-            }
-        }
-        var numbers = AddressNumbers(capacity: mentions.count)
+    /// - Parameters:
+    ///   - mentions: each zone's `ZoneDigest.mentions`, in zone order.
+    ///   - zoneStarts: the position of each zone's first record.
+    init(mentions: [[ZoneDigest.AddressMention]], zoneStarts: [Int]) {
+        // The addresses were found beforehand, so the numbering runs in a tight loop: at a million
+        // addresses the table is larger than the caches, and a short loop lets the processor wait for
+        // many probes at once.
+        var numbers = AddressNumbers(capacity: mentions.reduce(0) { $0 + $1.count })
         var addresses: [IPAddress] = []
         var slots: [Slot] = []
         var moreOwners: [IPAddress: [Position]] = [:]
         var morePointers: [IPAddress: [Position]] = [:]
-        for mention in mentions {
-            let number = numbers.number(of: mention.address)
-            if number == slots.count {
-                addresses.append(mention.address)
-                slots.append(Slot())
-            }
-            if mention.isPointer {
-                if !slots[number].takePointer(mention.position) { morePointers[mention.address, default: []].append(mention.position) }
-            } else {
-                if !slots[number].takeOwner(mention.position) { moreOwners[mention.address, default: []].append(mention.position) }
+        for (zoneMentions, start) in zip(mentions, zoneStarts) {
+            for mention in zoneMentions {
+                let number = numbers.number(of: mention.address)
+                if number == slots.count {
+                    addresses.append(mention.address)
+                    slots.append(Slot())
+                }
+                let position = Position(start) + mention.position
+                if mention.isPointer {
+                    if !slots[number].takePointer(position) { morePointers[mention.address, default: []].append(position) }
+                } else {
+                    if !slots[number].takeOwner(position) { moreOwners[mention.address, default: []].append(position) }
+                }
             }
         }
         self.numbers = numbers

@@ -15,23 +15,23 @@ struct RRsetMap {
     /// Only RRsets of more than one record: the positions after the first, in zone order.
     let more: [RRsetKey: [Position]]
 
-    init(_ records: RecordPositions) {
+    /// - Parameter hashes: each zone's `ZoneDigest.hashes`, in zone order.
+    init(_ records: RecordPositions, hashes: [[UInt64]]) {
         self.records = records
-        // All the hashes first, then the probes in a tight loop: at a million keys the table is larger
-        // than the caches, and a short loop lets the processor wait for many probes at once.
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(records.count)
-        records.forEach { _, record in hashes.append(NameHash.of(record.name, type: record.type)) }
+        // The hashes were computed beforehand, so the probes run in a tight loop: at a million keys the
+        // table is larger than the caches, and a short loop lets the processor wait for many at once.
         var firsts = PositionTable(capacity: records.count)
         var more: [RRsetKey: [Position]] = [:]
-        hashes.withUnsafeBufferPointer { hashes in
-            for (index, hash) in hashes.enumerated() {
-                let position = Position(index)
-                let isKey = { (other: Position) in Self.sameRRset(records.record(at: other), records.record(at: position)) }
-                if firsts.insert(position, hash: hash, isKey: isKey) != nil {
-                    let record = records.record(at: position)
-                    more[RRsetKey(name: record.name, type: record.type), default: []].append(position)
+        var position: Position = 0
+        for zoneHashes in hashes {
+            for hash in zoneHashes {
+                let current = position
+                let isKey = { (other: Position) in Self.sameRRset(records.record(at: other), records.record(at: current)) }
+                if firsts.insert(current, hash: hash, isKey: isKey) != nil {
+                    let record = records.record(at: current)
+                    more[RRsetKey(name: record.name, type: record.type), default: []].append(current)
                 }
+                position += 1
             }
         }
         self.firsts = firsts

@@ -7,7 +7,7 @@ struct RecordPositions {
 
     private let zoneRecords: [[ResourceRecord]]
     /// The position of each zone's first record.
-    private let zoneStarts: [Int]
+    let zoneStarts: [Int]
     let count: Int
 
     init(_ zones: [AuditZone]) {
@@ -28,23 +28,5 @@ struct RecordPositions {
         var zone = zoneStarts.count - 1
         while zoneStarts[zone] > offset { zone -= 1 }
         return zoneRecords[zone][offset - zoneStarts[zone]]
-    }
-
-    /// Every record with its position, zone by zone.
-    func forEach(_ body: (Position, ResourceRecord) -> Void) {
-        forEachInZone { position, _, record in body(position, record) }
-    }
-
-    /// Every record with its position and its zone's number, zone by zone.
-    func forEachInZone(_ body: (Position, _ zone: Int, ResourceRecord) -> Void) {
-        var position: Position = 0
-        for (zone, records) in zoneRecords.enumerated() {
-            records.withUnsafeBufferPointer { records in
-                for index in records.indices {
-                    body(position, zone, records[index])
-                    position += 1
-                }
-            }
-        }
     }
 }

@@ -26,25 +26,40 @@ struct ZoneIndex {
         self.records = records
         forwardOrigins = zones.map(\.origin).filter { IPNetwork(reverseZone: $0) == nil }
         reverseNetworks = zones.compactMap { IPNetwork(reverseZone: $0.origin) }
-        // The address table on one core; the RRset map and the scan (lighter together) on the other.
-        let origins = zones.map(\.origin)
-        let (addressTable, (rrsets, scan)) = Parallel.both({ AddressTable(records) },
-                                                           { (RRsetMap(records), RecordScan(records, origins: origins)) })
+        // The zones' own work, for those not prepared by their reader; then one table per core.
+        let digests = Self.digests(zones)
+        let starts = records.zoneStarts
+        let (addressTable, rrsets) = Parallel.both({ AddressTable(mentions: digests.map(\.mentions), zoneStarts: starts) },
+                                                   { RRsetMap(records, hashes: digests.map(\.hashes)) })
         self.rrsets = rrsets
         self.addressTable = addressTable
-        cnameTargets = scan.targets
-        cnames = scan.cnames
-        outOfZone = scan.outOfZone
+        var cnameOwners: Set<DNSName> = [], cnameTargets: Set<DNSName> = [], cnames: [Position] = []
+        var types: Set<RecordType> = [], outOfZone: [(position: Position, zone: Int)] = []
+        for (zone, (digest, start)) in zip(digests, starts).enumerated() {
+            let scan = digest.scan
+            cnameOwners.formUnion(scan.owners)
+            cnameTargets.formUnion(scan.targets)
+            cnames += scan.cnames.map { Position(start) + $0 }
+            types.formUnion(scan.presentTypes)
+            outOfZone += scan.outOfZone.map { (Position(start) + $0, zone) }
+        }
+        self.cnameTargets = cnameTargets
+        self.cnames = cnames
+        self.outOfZone = outOfZone
         // CNAME neighbours and targets by probing the RRset map with the types the zones hold,
         // rather than hashing every record's name against them.
-        let types = scan.presentTypes
         var besideCNAME: [DNSName: Set<RecordType>] = [:]
-        for owner in scan.owners {
+        for owner in cnameOwners {
             let others = types.filter { $0 != .cname && rrsets.contains(owner, $0) }
             if !others.isEmpty { besideCNAME[owner] = Set(others) }
         }
         self.besideCNAME = besideCNAME
-        existingTargets = scan.targets.filter { target in types.contains { rrsets.contains(target, $0) } }
+        existingTargets = cnameTargets.filter { target in types.contains { rrsets.contains(target, $0) } }
+    }
+
+    /// Each zone's digest: the one its reader prepared, or one made now.
+    private static func digests(_ zones: [AuditZone]) -> [ZoneDigest] {
+        zones.map { zone in zone.digest ?? ZoneDigest(zone) }
     }
 
     func record(at position: Position) -> ResourceRecord { records.record(at: position) }

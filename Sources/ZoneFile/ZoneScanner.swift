@@ -68,6 +68,8 @@ final class ZoneScanner {
     }
 
     private func parse(path: String) throws(ZoneFileError) {
+        var status = stat()
+        if stat(path, &status) == 0 { collector.reserve(forBytes: Int(status.st_size)) }
         guard zs_set_input_file(scanner, path) == 0 else {
             let reason = errno
             let message = switch scanner.pointee.error.code {
@@ -82,6 +84,7 @@ final class ZoneScanner {
 
     private func parse(text: String) throws(ZoneFileError) {
         var text = text
+        collector.reserve(forBytes: text.utf8.count)
         // The scanner keeps the pointer until zs_parse_all returns: stay inside withUTF8 until then.
         let result: Result<Void, ZoneFileError> = text.withUTF8 { bytes in
             withUnsafeTemporaryAllocation(of: CChar.self, capacity: 1) { empty in

@@ -86,6 +86,7 @@ struct AuditCommand: ParsableCommand {
             }
         }
         if json { Output.json(output.json) } else { output.print(server: sources.serverDescription) }
+        KeptUntilExit.keep(zones)
         let final = output.after ?? report
         if !final.isClean { throw CommandFailure.silent(.failed) }
     }
@@ -106,6 +107,19 @@ struct AuditCommand: ParsableCommand {
         guard let dns = config.dns else { return nil }
         return PairFacts(sharedName: dns.name, vips: config.vip?.addresses ?? [],
                          nodes: config.pair.nodes.map { .init(name: $0.name, address: $0.address) })
+    }
+}
+
+/// What the process frees by exiting rather than object by object: the zones of a large audit are a
+/// million records, which take longer to release one by one than the checks take to run.
+enum KeptUntilExit {
+    private final class Box<Value> {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
+    static func keep<Value>(_ value: Value) {
+        _ = Unmanaged.passRetained(Box(value))
     }
 }
 

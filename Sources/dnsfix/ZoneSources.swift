@@ -65,15 +65,22 @@ struct ZoneSources {
             let records = try client().transfer(zone: zone)
             zones.append(AuditZone(origin: zone, records: records, source: "AXFR from \(try client().server)"))
         }
-        // Zone files are read on both cores; errors and skips are still reported in file order.
+        // Zone files are read on both cores, each prepared for the audit by the thread that read it, while
+        // the other files are still being read; errors and skips are still reported in file order.
         let files = self.files
         let results = Parallel.map(files.count) { index in
-            Result { () throws(ZoneFileError) in try ZoneFileReader.read(path: files[index].path, origin: files[index].origin) }
+            Result { () throws(ZoneFileError) in
+                let file = files[index]
+                let contents = try ZoneFileReader.read(path: file.path, origin: file.origin)
+                var zone = AuditZone(origin: file.origin, records: contents.records, source: file.path)
+                zone.prepare()
+                return (zone, contents.skipped)
+            }
         }
-        for (file, result) in zip(files, results) {
-            let contents = try result.get()
-            for skip in contents.skipped { Output.error("dnsfix: \(skip)") }
-            zones.append(AuditZone(origin: file.origin, records: contents.records, source: file.path))
+        for result in results {
+            let (zone, skipped) = try result.get()
+            for skip in skipped { Output.error("dnsfix: \(skip)") }
+            zones.append(zone)
         }
         return zones
     }
