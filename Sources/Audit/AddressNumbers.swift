@@ -16,6 +16,7 @@ struct AddressNumbers: @unchecked Sendable {
     private let storage: SlotStorage<Slot>
     private let mask: Int
     private(set) var count = 0
+    private var touched = TableLookahead()
 
     /// Room for `capacity` distinct addresses at a load of at most one half.
     init(capacity: Int) {
@@ -40,6 +41,11 @@ struct AddressNumbers: @unchecked Sendable {
             index = (index + 1) & mask
         }
         return (index, nil)
+    }
+
+    /// Loads the address's first slot, so that it is in the cache when the address comes to be numbered.
+    mutating func touch(_ address: IPAddress) {
+        touched.record(storage.slots[Int(truncatingIfNeeded: NameHash.of(address)) & mask].tag)
     }
 
     /// The address's number, numbering it first when it is new.

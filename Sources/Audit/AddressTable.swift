@@ -24,16 +24,17 @@ struct AddressTable {
     ///   - mentions: each zone's `ZoneDigest.mentions`, in zone order.
     ///   - zoneStarts: the position of each zone's first record.
     init(mentions: [[ZoneDigest.AddressMention]], zoneStarts: [Int]) {
-        // The addresses were found beforehand, so the numbering runs in a tight loop: at a million
-        // addresses the table is larger than the caches, and a short loop lets the processor wait for
-        // many probes at once.
+        // The addresses were found beforehand, so they are numbered in batches (see `TableLookahead`).
         var numbers = AddressNumbers(capacity: mentions.reduce(0) { $0 + $1.count })
         var addresses: [IPAddress] = []
         var slots: [Slot] = []
         var moreOwners: [IPAddress: [Position]] = [:]
         var morePointers: [IPAddress: [Position]] = [:]
         for (zoneMentions, start) in zip(mentions, zoneStarts) {
-            for mention in zoneMentions {
+            TableLookahead.inBatches(zoneMentions.count) { index in
+                numbers.touch(zoneMentions[index].address)
+            } probe: { index in
+                let mention = zoneMentions[index]
                 let number = numbers.number(of: mention.address)
                 if number == slots.count {
                     addresses.append(mention.address)

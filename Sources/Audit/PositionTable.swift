@@ -12,6 +12,7 @@ struct PositionTable: @unchecked Sendable {
     private let storage: SlotStorage<Slot>
     private let mask: Int
     private var count = 0
+    private var touched = TableLookahead()
 
     /// Room for `capacity` keys at a load of at most one half, so probes stay short.
     init(capacity: Int) {
@@ -32,6 +33,11 @@ struct PositionTable: @unchecked Sendable {
             index = (index + 1) & mask
         }
         return (index, nil)
+    }
+
+    /// Loads the first slot of `hash`, so that it is in the cache when the key comes to be probed.
+    mutating func touch(_ hash: UInt64) {
+        touched.record(storage.slots[Int(truncatingIfNeeded: Self.stored(hash)) & mask].hash)
     }
 
     /// The value under the key that `isKey` recognises, or nil.

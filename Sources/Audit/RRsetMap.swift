@@ -18,21 +18,22 @@ struct RRsetMap {
     /// - Parameter hashes: each zone's `ZoneDigest.hashes`, in zone order.
     init(_ records: RecordPositions, hashes: [[UInt64]]) {
         self.records = records
-        // The hashes were computed beforehand, so the probes run in a tight loop: at a million keys the
-        // table is larger than the caches, and a short loop lets the processor wait for many at once.
+        // The hashes were computed beforehand, so the keys are probed in batches (see `TableLookahead`).
         var firsts = PositionTable(capacity: records.count)
         var more: [RRsetKey: [Position]] = [:]
-        var position: Position = 0
+        var zoneStart: Position = 0
         for zoneHashes in hashes {
-            for hash in zoneHashes {
-                let current = position
-                let isKey = { (other: Position) in Self.sameRRset(records.record(at: other), records.record(at: current)) }
-                if firsts.insert(current, hash: hash, isKey: isKey) != nil {
-                    let record = records.record(at: current)
-                    more[RRsetKey(name: record.name, type: record.type), default: []].append(current)
+            TableLookahead.inBatches(zoneHashes.count) { index in
+                firsts.touch(zoneHashes[index])
+            } probe: { index in
+                let position = zoneStart + Position(index)
+                let isKey = { (other: Position) in Self.sameRRset(records.record(at: other), records.record(at: position)) }
+                if firsts.insert(position, hash: zoneHashes[index], isKey: isKey) != nil {
+                    let record = records.record(at: position)
+                    more[RRsetKey(name: record.name, type: record.type), default: []].append(position)
                 }
-                position += 1
             }
+            zoneStart += Position(zoneHashes.count)
         }
         self.firsts = firsts
         self.more = more
