@@ -1,7 +1,7 @@
 import DNSModel
 
 /// Pure analysis of zone data into findings; no I/O, so it runs the same on AXFR data and zone files.
-public struct Auditor {
+public struct Auditor: Sendable {
     public var pair: PairFacts?
     /// Names whose sharing of an address is intended (virtual hosts): they never count as duplicates.
     public var allowed: Set<DNSName>
@@ -111,9 +111,18 @@ public struct Auditor {
     }
 
     func pointerProblems(_ index: ZoneIndex) -> [Finding] {
+        // Half the addresses on each core: a large audit has one per two records.
+        let count = index.addressCount
+        return Parallel.map(2) { half in
+            pointerProblems(index, numbers: half == 0 ? 0..<count / 2 : count / 2..<count)
+        }.flatMap { $0 }
+    }
+
+    private func pointerProblems(_ index: ZoneIndex, numbers: Range<Int>) -> [Finding] {
         var findings: [Finding] = []
         let vips = Set(pair?.vips ?? [])
-        for (address, slot) in index.addresses {
+        for number in numbers {
+            let (address, slot) = index.address(number: number)
             if !vips.isEmpty && vips.contains(address) { continue }
             if slot.pointer < 0 {
                 if index.isAuditedReverse(address) {

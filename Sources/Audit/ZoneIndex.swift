@@ -64,8 +64,10 @@ struct ZoneIndex {
 
     func record(at position: Position) -> ResourceRecord { records.record(at: position) }
 
-    /// Every address with its slot, each once.
-    var addresses: some Sequence<(IPAddress, AddressTable.Slot)> { zip(addressTable.addresses, addressTable.slots) }
+    /// The addresses are numbered 0..<addressCount, each with its slot.
+    var addressCount: Int { addressTable.addresses.count }
+
+    func address(number: Int) -> (IPAddress, AddressTable.Slot) { (addressTable.addresses[number], addressTable.slots[number]) }
     var moreOwners: [IPAddress: [Position]] { addressTable.moreOwners }
     var moreOfRRset: [RRsetKey: [Position]] { rrsets.more }
 
