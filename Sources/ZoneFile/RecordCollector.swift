@@ -12,6 +12,8 @@ final class RecordCollector {
     private(set) var skipped: [ZoneFileSkip] = []
     /// The first error; the scanner stops on it.
     private(set) var error: ZoneFileError?
+    /// The scanner's state at the first record, for the parts of a split file.
+    var firstRecordState: ScannerState?
 
     /// The TTL last written on a record while no `$TTL` was in force (RFC 1035 semantics).
     private var lastExplicitTTL: UInt32?

@@ -80,7 +80,8 @@ public enum ZoneFileReader {
     /// Reads a master zone file with libzscanner; origin and default TTL as `named-checkzone` would take them.
     public static func read(path: String, origin: DNSName, defaultTTL: UInt32 = 3600) throws(ZoneFileError)
         -> ZoneFileContents {
-        try ZoneScanner.scan(input: .file(path), origin: origin, defaultTTL: defaultTTL, nameForErrors: path)
+        if let contents = readInParts(path: path, origin: origin, defaultTTL: defaultTTL) { return contents }
+        return try ZoneScanner.scan(input: .file(path), origin: origin, defaultTTL: defaultTTL, nameForErrors: path)
     }
 
     /// Reads zone text as if it were a file named `nameForErrors`.
