@@ -1,5 +1,4 @@
 import DNSModel
-import Dispatch
 import Foundation
 
 /// A large zone file read in parts, one core each. A part begins at a line that starts with a record's
@@ -100,13 +99,11 @@ extension ZoneFileReader {
         guard let start = try? directives.withUnsafeBytes({ bytes throws(ZoneFileError) in
             try ZoneScanner.scanPart(input: .bytes(bytes), origin: origin, defaultTTL: defaultTTL, nameForErrors: path)
         }).endState, start.hasTTL else { return nil }
-        let scanned = ParallelParts<ScannedPart>(count: split.starts.count)
-        DispatchQueue.concurrentPerform(iterations: split.starts.count) { index in
-            scanned.set(index, try? ZoneScanner.scanPart(input: .bytes(split.part(index, of: file.bytes)), origin: origin,
-                                                         defaultTTL: defaultTTL, nameForErrors: path,
-                                                         start: index == 0 ? nil : start))
+        let scanned = Parallel.map(split.starts.count) { index in
+            try? ZoneScanner.scanPart(input: .bytes(split.part(index, of: file.bytes)), origin: origin,
+                                      defaultTTL: defaultTTL, nameForErrors: path, start: index == 0 ? nil : start)
         }
-        let parts = scanned.all.compactMap { $0 }
+        let parts = scanned.compactMap { $0 }
         guard parts.count == split.starts.count, parts.allSatisfy({ $0.contents.records.count > 0 }) else { return nil }
         for (before, after) in zip(parts, parts.dropFirst()) where before.endState != after.firstRecordState {
             return nil
@@ -125,16 +122,4 @@ extension ZoneFileReader {
         }
         return ZoneFileContents(origin: origin, records: records, skipped: skipped)
     }
-}
-
-/// One slot per part, each written by the worker that scans it.
-private final class ParallelParts<Value>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Value?) { lock.withLock { slots[index] = value } }
-
-    var all: [Value?] { lock.withLock { slots } }
 }
