@@ -13,14 +13,14 @@ struct AddressNumbers: @unchecked Sendable {
     }
 
     private static let v6Bit: UInt32 = 1 << 31
-    private let storage: SlotStorage<Slot>
-    private let mask: Int
+    private var storage: SlotStorage<Slot>
+    private var mask: Int
     private(set) var count = 0
     private var touched = TableLookahead()
 
-    /// Room for `capacity` distinct addresses at a load of at most one half.
+    /// Room for `capacity` distinct addresses at a load of at most one half; the table doubles when
+    /// more come.
     init(capacity: Int) {
-        precondition(capacity < Int(Self.v6Bit) - 1, "more addresses than an audit can number")
         var size = 16
         while size < 2 * capacity { size <<= 1 }
         mask = size - 1
@@ -28,6 +28,22 @@ struct AddressNumbers: @unchecked Sendable {
     }
 
     private static func family(_ address: IPAddress) -> UInt32 { address.family == .v6 ? v6Bit : 0 }
+
+    private static func hash(_ slot: Slot) -> UInt64 {
+        NameHash.of(high: slot.high, low: slot.low, isV6: slot.tag & v6Bit != 0)
+    }
+
+    /// Twice the slots, each address moved to its place in them.
+    private mutating func grow() {
+        let old = storage, oldSize = mask + 1
+        mask = 2 * oldSize - 1
+        storage = SlotStorage(count: 2 * oldSize, empty: Slot(high: 0, low: 0, tag: 0))
+        for index in 0..<oldSize where old.slots[index].tag != 0 {
+            var place = Int(truncatingIfNeeded: Self.hash(old.slots[index])) & mask
+            while storage.slots[place].tag != 0 { place = (place + 1) & mask }
+            storage.slots[place] = old.slots[index]
+        }
+    }
 
     /// The slot of the address and its number, or the empty slot where the address belongs.
     private func probe(_ address: IPAddress) -> (index: Int, number: Int?) {
@@ -52,7 +68,11 @@ struct AddressNumbers: @unchecked Sendable {
     mutating func number(of address: IPAddress) -> Int {
         let (index, found) = probe(address)
         if let found { return found }
-        precondition(2 * (count + 1) <= mask + 1, "AddressNumbers over its capacity")
+        precondition(count + 1 < Int(Self.v6Bit) - 1, "more addresses than an audit can number")
+        if 2 * (count + 1) > mask + 1 {
+            grow()
+            return number(of: address)
+        }
         count += 1
         let (high, low) = address.words
         storage.slots[index] = Slot(high: high, low: low, tag: UInt32(count) | Self.family(address))

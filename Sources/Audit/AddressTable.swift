@@ -25,7 +25,8 @@ struct AddressTable {
     ///   - zoneStarts: the position of each zone's first record.
     init(mentions: [[ZoneDigest.AddressMention]], zoneStarts: [Int]) {
         // The addresses were found beforehand, so they are numbered in batches (see `TableLookahead`).
-        var numbers = AddressNumbers(capacity: mentions.reduce(0) { $0 + $1.count })
+        // Most addresses have an owner and a pointer; the table grows where they do not.
+        var numbers = AddressNumbers(capacity: mentions.reduce(0) { $0 + $1.count } / 2)
         var addresses: [IPAddress] = []
         var slots: [Slot] = []
         var moreOwners: [IPAddress: [Position]] = [:]

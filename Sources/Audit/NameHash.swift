@@ -20,8 +20,11 @@ enum NameHash {
 
     static func of(_ address: IPAddress) -> UInt64 {
         let words = address.words
-        let family: UInt64 = address.family == .v4 ? 4 : 6
-        return finish((words.high &* multiplier ^ words.low) &* multiplier ^ family)
+        return of(high: words.high, low: words.low, isV6: address.family == .v6)
+    }
+
+    static func of(high: UInt64, low: UInt64, isV6: Bool) -> UInt64 {
+        finish((high &* multiplier ^ low) &* multiplier ^ (isV6 ? 6 : 4))
     }
 
     /// Eight bytes at a time, then the tail, then a final mix (MurmurHash3's finalizer).

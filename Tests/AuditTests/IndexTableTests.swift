@@ -33,6 +33,14 @@ import Testing
         #expect(numbers.number(of: other) == 2)
     }
 
+    @Test func theNumberingGrowsBeyondItsFirstCapacity() throws {
+        var numbers = AddressNumbers(capacity: 2)
+        let addresses = try (1...200).map { try IPAddress("2001:db8::\(String($0, radix: 16))") }
+        for (index, address) in addresses.enumerated() { #expect(numbers.number(of: address) == index) }
+        for (index, address) in addresses.enumerated() { #expect(numbers.find(address) == index) }
+        #expect(numbers.count == 200)
+    }
+
     @Test func reverseNamesParseToTheirAddress() throws {
         for text in ["192.0.2.7", "2001:db8::5:1", "::", "10.0.0.255"] {
             let address = try IPAddress(text)
