@@ -74,6 +74,8 @@ public struct ZoneFileContents: Sendable {
 ///   directory); errors inside an included file name that file and its line.
 /// - Records that cannot become a `ResourceRecord` go to `skipped` with their line and the reason; the
 ///   first syntax error stops the read.
+/// - A file of twice `ZoneFileSplit.minimumPartBytes` or more is read in parts, one core each, when that
+///   reads exactly what the whole file reads (see `ZoneFileSplit`); otherwise, and for text, in one pass.
 /// - libzscanner's own limits are syntax errors here: classes other than IN (only IN is read), CRLF line
 ///   ends ("unsupported CRLF newline"), raw non-ASCII bytes in names (write them as `\DDD`).
 public enum ZoneFileReader {
