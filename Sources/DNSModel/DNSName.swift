@@ -58,11 +58,23 @@ public struct DNSName: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// True when this name is `zone` or lies below it.
     public func isSubdomain(of zone: DNSName) -> Bool {
         if zone.text == "." { return true }
-        guard text.hasSuffix(zone.text) else { return false }
-        let own = text.utf8
-        let extra = own.count - zone.text.utf8.count
-        // Equal, or the suffix starts a label: "xexample.test." is not in "example.test.".
-        return extra == 0 || own[own.index(own.startIndex, offsetBy: extra - 1)] == UInt8(ascii: ".")
+        // On the bytes: both texts are lower-cased ASCII, and String's hasSuffix (Unicode-aware) costs
+        // several times more, for a check that audits make per record.
+        let own = text.utf8, suffix = zone.text.utf8
+        if let inside = own.withContiguousStorageIfAvailable({ own in
+            suffix.withContiguousStorageIfAvailable { Self.endsWithZone(own, $0) }
+        }) ?? nil {
+            return inside
+        }
+        let name = Array(own), zoneBytes = Array(suffix)
+        return name.withUnsafeBufferPointer { name in zoneBytes.withUnsafeBufferPointer { Self.endsWithZone(name, $0) } }
+    }
+
+    /// Whether `name` is `zone` or ends with "." + `zone`: "xexample.test." is not in "example.test.".
+    private static func endsWithZone(_ name: UnsafeBufferPointer<UInt8>, _ zone: UnsafeBufferPointer<UInt8>) -> Bool {
+        let extra = name.count - zone.count
+        guard extra >= 0, name[extra...].elementsEqual(zone) else { return false }
+        return extra == 0 || name[extra - 1] == UInt8(ascii: ".")
     }
 
     /// This name and each of its ancestors, nearest first, ending with the root.

@@ -13,6 +13,9 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
     @usableFromInline let high: UInt64
     @usableFromInline let low: UInt64
 
+    /// The address as two big-endian words, for tables that hash millions of addresses themselves.
+    package var words: (high: UInt64, low: UInt64) { (high, low) }
+
     /// Network-order bytes: 4 for IPv4, 16 for IPv6.
     public var bytes: [UInt8] {
         let all = (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }
@@ -82,14 +85,25 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parsed from the name's bytes without splitting it: audits read a PTR per address.
     public init?(reverseName: DNSName) {
         let text = reverseName.text.utf8
-        if text.count == 73, reverseName.text.hasSuffix(".ip6.arpa.") {
+        guard let parsed = text.withContiguousStorageIfAvailable(IPAddress.parseReverse)
+            ?? Array(text).withUnsafeBufferPointer(IPAddress.parseReverse) else { return nil }
+        self = parsed
+    }
+
+    private static let ip6Suffix = Array(".ip6.arpa.".utf8)
+    private static let inAddrSuffix = Array(".in-addr.arpa.".utf8)
+
+    private static func parseReverse(_ text: UnsafeBufferPointer<UInt8>) -> IPAddress? {
+        func hasSuffix(_ suffix: [UInt8]) -> Bool {
+            text.count >= suffix.count && text[(text.count - suffix.count)...].elementsEqual(suffix)
+        }
+        if text.count == 73, hasSuffix(ip6Suffix) {
             // 32 nibbles, least significant first: "n.n.…n.ip6.arpa."
             var high: UInt64 = 0
             var low: UInt64 = 0
-            var index = text.startIndex
             for position in 0..<32 {
-                let character = text[index]
-                guard text[text.index(after: index)] == UInt8(ascii: ".") else { return nil }
+                let character = text[2 * position]
+                guard text[2 * position + 1] == UInt8(ascii: ".") else { return nil }
                 let nibble: UInt64
                 switch character {
                 case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = UInt64(character - UInt8(ascii: "0"))
@@ -98,17 +112,19 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
                 }
                 // Nibble `position` from the right of the 128-bit address.
                 if position < 16 { low |= nibble << (4 * UInt64(position)) } else { high |= nibble << (4 * UInt64(position - 16)) }
-                index = text.index(index, offsetBy: 2)
             }
-            self.init(family: .v6, high: high, low: low)
-        } else if reverseName.text.hasSuffix(".in-addr.arpa.") {
-            var octets: [UInt64] = []
+            return IPAddress(family: .v6, high: high, low: low)
+        } else if hasSuffix(inAddrSuffix) {
+            var address: UInt64 = 0
+            var octets = 0
             var current: UInt64 = 0
             var digits = 0
-            for byte in text.dropLast(14) {
+            for byte in text[..<(text.count - inAddrSuffix.count + 1)] {
                 if byte == UInt8(ascii: ".") {
-                    guard digits > 0, current <= 255 else { return nil }
-                    octets.append(current)
+                    guard digits > 0, current <= 255, octets < 4 else { return nil }
+                    // Least significant octet first.
+                    address |= current << (8 * UInt64(octets))
+                    octets += 1
                     current = 0
                     digits = 0
                 } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"), digits < 3 {
@@ -118,10 +134,8 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
                     return nil
                 }
             }
-            guard digits > 0, current <= 255, octets.count == 3 else { return nil }
-            octets.append(current)
-            // Least significant octet first.
-            self.init(family: .v4, high: 0, low: octets[3] << 24 | octets[2] << 16 | octets[1] << 8 | octets[0])
+            guard octets == 4 else { return nil }
+            return IPAddress(family: .v4, high: 0, low: address)
         } else {
             return nil
         }

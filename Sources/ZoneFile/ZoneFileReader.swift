@@ -74,13 +74,16 @@ public struct ZoneFileContents: Sendable {
 ///   directory); errors inside an included file name that file and its line.
 /// - Records that cannot become a `ResourceRecord` go to `skipped` with their line and the reason; the
 ///   first syntax error stops the read.
+/// - A file of twice `ZoneFileSplit.minimumPartBytes` or more is read in parts, one core each, when that
+///   reads exactly what the whole file reads (see `ZoneFileSplit`); otherwise, and for text, in one pass.
 /// - libzscanner's own limits are syntax errors here: classes other than IN (only IN is read), CRLF line
 ///   ends ("unsupported CRLF newline"), raw non-ASCII bytes in names (write them as `\DDD`).
 public enum ZoneFileReader {
     /// Reads a master zone file with libzscanner; origin and default TTL as `named-checkzone` would take them.
     public static func read(path: String, origin: DNSName, defaultTTL: UInt32 = 3600) throws(ZoneFileError)
         -> ZoneFileContents {
-        try ZoneScanner.scan(input: .file(path), origin: origin, defaultTTL: defaultTTL, nameForErrors: path)
+        if let contents = readInParts(path: path, origin: origin, defaultTTL: defaultTTL) { return contents }
+        return try ZoneScanner.scan(input: .file(path), origin: origin, defaultTTL: defaultTTL, nameForErrors: path)
     }
 
     /// Reads zone text as if it were a file named `nameForErrors`.

@@ -28,19 +28,24 @@ final class ZoneScanner {
     enum Input {
         case file(String)
         case text(String)
+        /// Zone text that stays valid until the scan returns (a part of a mapped file).
+        case bytes(UnsafeRawBufferPointer)
     }
 
-    private let scanner: UnsafeMutablePointer<zs_scanner_t>
+    fileprivate let scanner: UnsafeMutablePointer<zs_scanner_t>
     private let collector: RecordCollector
 
-    private init(collector: RecordCollector) throws(ZoneFileError) {
+    /// - Parameter start: the `$ORIGIN` and `$TTL` to start in, for a part of a split file; by default
+    ///   the collector's origin and no `$TTL`.
+    private init(collector: RecordCollector, start: ScannerState? = nil) throws(ZoneFileError) {
         precondition(rdataOffset + rdataCapacity <= MemoryLayout<zs_scanner_t>.size
                      && includeFilenameOffset + 65_535 <= MemoryLayout<zs_scanner_t>.offset(of: \.path)!,
                      "unexpected zs_scanner_t layout")
         self.collector = collector
         scanner = .allocate(capacity: 1)
         // zs_init clears the whole structure before anything can fail, so deinit may always call zs_deinit.
-        let status = zs_init(scanner, collector.origin.description, 1, ttlNotGiven)
+        let origin = start.map { $0.origin.withUnsafeBytes(WireNameDecoder.presentation) } ?? collector.origin.description
+        let status = zs_init(scanner, origin, 1, start?.defaultTTL ?? ttlNotGiven)
         guard status == 0 else {
             let reason = Self.message(for: scanner.pointee.error.code)
             throw ZoneFileError(file: collector.nameForErrors, line: 0,
@@ -56,18 +61,31 @@ final class ZoneScanner {
 
     static func scan(input: Input, origin: DNSName, defaultTTL: UInt32,
                      nameForErrors: String) throws(ZoneFileError) -> ZoneFileContents {
+        try scanPart(input: input, origin: origin, defaultTTL: defaultTTL, nameForErrors: nameForErrors).contents
+    }
+
+    /// A scan with what a part of a split file needs besides the records: the scanner's state at its
+    /// first record and at its end.
+    static func scanPart(input: Input, origin: DNSName, defaultTTL: UInt32, nameForErrors: String,
+                         start: ScannerState? = nil) throws(ZoneFileError) -> ScannedPart {
         let collector = RecordCollector(origin: origin, defaultTTL: defaultTTL, nameForErrors: nameForErrors)
-        let scanner = try ZoneScanner(collector: collector)
+        let scanner = try ZoneScanner(collector: collector, start: start)
         switch input {
         case .file(let path):
             try scanner.parse(path: path)
         case .text(let text):
             try scanner.parse(text: text)
+        case .bytes(let bytes):
+            collector.reserve(forBytes: bytes.count)
+            try scanner.parse(bytes: bytes)
         }
-        return collector.result()
+        return ScannedPart(contents: collector.result(), firstRecordState: collector.firstRecordState,
+                           endState: ScannerState(of: scanner.scanner))
     }
 
     private func parse(path: String) throws(ZoneFileError) {
+        var status = stat()
+        if stat(path, &status) == 0 { collector.reserve(forBytes: Int(status.st_size)) }
         guard zs_set_input_file(scanner, path) == 0 else {
             let reason = errno
             let message = switch scanner.pointee.error.code {
@@ -82,22 +100,23 @@ final class ZoneScanner {
 
     private func parse(text: String) throws(ZoneFileError) {
         var text = text
+        collector.reserve(forBytes: text.utf8.count)
         // The scanner keeps the pointer until zs_parse_all returns: stay inside withUTF8 until then.
         let result: Result<Void, ZoneFileError> = text.withUTF8 { bytes in
-            withUnsafeTemporaryAllocation(of: CChar.self, capacity: 1) { empty in
-                let base = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
-                    ?? UnsafePointer(empty.baseAddress!)
-                guard zs_set_input_string(scanner, base, bytes.count) == 0 else {
-                    return .failure(ZoneFileError(file: collector.nameForErrors, line: 0,
-                                                  message: Self.message(for: scanner.pointee.error.code)))
-                }
-                do throws(ZoneFileError) {
-                    try parseAll()
-                    return .success(())
-                } catch {
-                    return .failure(error)
-                }
+            Result { () throws(ZoneFileError) in try parse(bytes: UnsafeRawBufferPointer(bytes)) }
+        }
+        try result.get()
+    }
+
+    /// Parses bytes that stay valid until this returns.
+    private func parse(bytes: UnsafeRawBufferPointer) throws(ZoneFileError) {
+        let result: Result<Void, ZoneFileError> = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 1) { empty in
+            let base = bytes.baseAddress.map { $0.assumingMemoryBound(to: CChar.self) } ?? UnsafePointer(empty.baseAddress!)
+            guard zs_set_input_string(scanner, base, bytes.count) == 0 else {
+                return .failure(ZoneFileError(file: collector.nameForErrors, line: 0,
+                                              message: Self.message(for: scanner.pointee.error.code)))
             }
+            return Result { () throws(ZoneFileError) in try parseAll() }
         }
         try result.get()
     }
@@ -126,6 +145,7 @@ private func collector(of scanner: UnsafeMutablePointer<zs_scanner_t>) -> Record
 /// Called for each record, also for records of `$INCLUDE`d files (each with its own scanner).
 private let recordCallback: @convention(c) (UnsafeMutablePointer<zs_scanner_t>?) -> Void = { scanner in
     guard let scanner else { return }
+    if collector(of: scanner).firstRecordState == nil { collector(of: scanner).firstRecordState = ScannerState(of: scanner) }
     let base = UnsafeRawPointer(scanner)
     let inForce = scanner.pointee.default_ttl
     let ttl = scanner.pointee.r_ttl
@@ -182,4 +202,30 @@ private extension String {
         }
         return String(self[first...last])
     }
+}
+
+/// What a scan's later records depend on besides the previous owner: the `$ORIGIN` and the `$TTL` in
+/// force. A part of a zone file that starts with a record's owner reads the same alone as within the
+/// file when it starts in the state in which the part before it ends.
+struct ScannerState: Equatable {
+    var origin: [UInt8]
+    /// `ttlNotGiven` while no `$TTL` is in force.
+    var defaultTTL: UInt32
+
+    fileprivate init(of scanner: UnsafeMutablePointer<zs_scanner_t>) {
+        origin = withUnsafeBytes(of: &scanner.pointee.zone_origin) { Array($0.prefix(Int(scanner.pointee.zone_origin_length))) }
+        defaultTTL = scanner.pointee.default_ttl
+    }
+
+    /// True when a `$TTL` is in force: otherwise a record without a TTL takes the last one written,
+    /// which the scanner's state does not show.
+    var hasTTL: Bool { defaultTTL != ttlNotGiven }
+}
+
+/// One part of a zone file, scanned.
+struct ScannedPart {
+    var contents: ZoneFileContents
+    /// Nil when the part has no record.
+    var firstRecordState: ScannerState?
+    var endState: ScannerState
 }

@@ -86,6 +86,7 @@ struct AuditCommand: ParsableCommand {
             }
         }
         if json { Output.json(output.json) } else { output.print(server: sources.serverDescription) }
+        KeptUntilExit.keep(zones)
         let final = output.after ?? report
         if !final.isClean { throw CommandFailure.silent(.failed) }
     }

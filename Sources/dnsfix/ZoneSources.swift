@@ -2,7 +2,6 @@ import Audit
 import DNSModel
 import DNSUpdate
 import FailoverCore
-import Dispatch
 import Foundation
 import ZoneFile
 
@@ -66,31 +65,23 @@ struct ZoneSources {
             let records = try client().transfer(zone: zone)
             zones.append(AuditZone(origin: zone, records: records, source: "AXFR from \(try client().server)"))
         }
-        // Zone files are read on both cores; errors and skips are still reported in file order.
+        // Zone files are read on both cores, each prepared for the audit by the thread that read it, while
+        // the other files are still being read; errors and skips are still reported in file order.
         let files = self.files
-        let results = ParallelResults<ZoneFileContents>(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            results.set(index, Result { try ZoneFileReader.read(path: files[index].path, origin: files[index].origin) })
+        let results = Parallel.map(files.count) { index in
+            Result { () throws(ZoneFileError) in
+                let file = files[index]
+                let contents = try ZoneFileReader.read(path: file.path, origin: file.origin)
+                var zone = AuditZone(origin: file.origin, records: contents.records, source: file.path)
+                zone.prepare()
+                return (zone, contents.skipped)
+            }
         }
-        for (file, result) in zip(files, results.all) {
-            let contents = try result.get()
-            for skip in contents.skipped { Output.error("dnsfix: \(skip)") }
-            zones.append(AuditZone(origin: file.origin, records: contents.records, source: file.path))
+        for result in results {
+            let (zone, skipped) = try result.get()
+            for skip in skipped { Output.error("dnsfix: \(skip)") }
+            zones.append(zone)
         }
         return zones
     }
-}
-
-/// One slot per worker of a concurrentPerform, read after it returns.
-final class ParallelResults<Value>: @unchecked Sendable {
-    private var slots: [Result<Value, Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: Result<Value, Error>) {
-        lock.withLock { slots[index] = result }
-    }
-
-    var all: [Result<Value, Error>] { lock.withLock { slots.map { $0! } } }
 }
