@@ -71,7 +71,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "dnsfix-sim",
-            dependencies: ["PairSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PairSimulation", "DNSModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "dnsfix-bench",

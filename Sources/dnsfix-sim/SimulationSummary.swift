@@ -1,4 +1,4 @@
-import Dispatch
+import DNSModel
 import Foundation
 import PairSimulation
 
@@ -17,8 +17,7 @@ struct SimulationSummary {
     var slowestTakeover: (duration: Duration, seed: UInt64)?
 
     static func run(schedules: Int, firstSeed: UInt64, workers: Int) -> SimulationSummary {
-        let parts = ResultSlots<SimulationSummary>(count: workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let parts = Parallel.map(workers) { worker in
             var part = SimulationSummary()
             for index in stride(from: worker, to: schedules, by: workers) {
                 let seed = firstSeed &+ UInt64(index)
@@ -31,10 +30,10 @@ struct SimulationSummary {
                 }
                 if let violation = outcome.violations.first { part.failures.append(Failure(seed: seed, violation: violation)) }
             }
-            parts[worker] = part
+            return part
         }
         var total = SimulationSummary()
-        for part in parts.values {
+        for part in parts {
             total.schedules += part.schedules
             total.failures += part.failures
             for arbiter in [true, false] {
@@ -100,19 +99,4 @@ struct SimulationSummary {
 
 private func ms(_ duration: Duration) -> Int64 {
     duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
-}
-
-/// One slot per worker, each written by exactly one worker of concurrentPerform.
-final class ResultSlots<Value>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    subscript(index: Int) -> Value? {
-        get { lock.withLock { slots[index] } }
-        set { lock.withLock { slots[index] = newValue } }
-    }
-
-    var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
 }
