@@ -99,7 +99,11 @@ let package = Package(
             resources: [.copy("Transcripts")]
         ),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "DNSModel", "ZoneFile"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "FailoverCore", "DNSModel", "TestSupport"]),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "FailoverCore", "ConfigFile", "DNSModel", "TestSupport",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "DNSFixCLITests", dependencies: ["DNSModel", "DNSUpdate", "Audit", "TestSupport"]),
         .testTarget(name: "VIPControlTests", dependencies: ["VIPControl", "DNSModel", "TestSupport"]),
     ]

@@ -13,6 +13,10 @@ final class DNSDriver: @unchecked Sendable {
     private let addresses: [IPAddress]
     private let managesPointers: Bool
     private let arbiter: Bool
+    /// The nodes' own names (`<node>.<zone>`), which must never carry the VIP: the duplicate
+    /// registration that hand-written failover scripts leave behind.
+    private let nodeLabels: [String]
+    private let vips: [IPAddress]
     private let logger: Logger
     private var client: DNSClient?
     private var zone: DNSName?
@@ -25,6 +29,8 @@ final class DNSDriver: @unchecked Sendable {
         // DNS-only mode points the name at a node's own address and leaves that address's PTR alone.
         managesPointers = settings.ptr && plan.config.vip != nil
         arbiter = plan.machine.arbiter
+        nodeLabels = plan.config.pair.nodes.map(\.name)
+        vips = plan.config.vip?.addresses ?? []
         self.logger = logger
         zone = settings.zone
     }
@@ -109,8 +115,16 @@ final class DNSDriver: @unchecked Sendable {
                                                managesPointers: managesPointers)
         let guards: [Prerequisite] = arbiter ? [.rrsetEquals(ownerName, [.txt([claim.text])])] : []
         do {
-            let outcome = try Registrar(client: connection()).apply(registration, zone: try forwardZone(), guards: guards)
+            let registrar = Registrar(client: try connection())
+            let zone = try forwardZone()
+            let outcome = try registrar.apply(registration, zone: zone, guards: guards)
             if outcome.changed { logger.info("registered \(settings.name) -> \(addresses.map(\.description).joined(separator: " "))") }
+            for name in try nodeNames(in: zone) {
+                let stray = AddressRegistration(name: name, addresses: vips, ttl: settings.ttl, mode: .remove)
+                if try registrar.apply(stray, zone: zone, guards: guards).changed {
+                    logger.notice("removed the VIP from \(name): it belongs under \(settings.name) only")
+                }
+            }
             return .recordsRegistered
         } catch DNSError.prerequisiteFailed {
             return .recordsRejected
@@ -118,5 +132,12 @@ final class DNSDriver: @unchecked Sendable {
             logger.warning("registering \(settings.name) failed: \(error)")
             return .recordsFailed
         }
+    }
+
+    /// In VIP mode, the nodes' own names in the shared name's zone; none in DNS-only mode, where a
+    /// node's own address is exactly what the shared name points at.
+    private func nodeNames(in zone: DNSName) throws -> [DNSName] {
+        guard !vips.isEmpty else { return [] }
+        return try nodeLabels.map { try DNSName("\($0).\(zone.text)") }.filter { $0 != settings.name }
     }
 }
