@@ -118,9 +118,11 @@ struct Loop {
         case .cleanSlate, .plumbVIP, .unplumbVIP:
             if let vip {
                 vip.perform(action, then: report)
-            } else if action != .cleanSlate {
+            } else if case .plumbVIP = action {
                 // DNS-only: holding the service is being registered; nothing to plumb.
-                input.yield(.event(action == .unplumbVIP(resetConnections: true) || action == .unplumbVIP(resetConnections: false) ? .vipUnplumbed : .vipPlumbed))
+                input.yield(.event(.vipPlumbed))
+            } else if case .unplumbVIP = action {
+                input.yield(.event(.vipUnplumbed))
             }
         case .runScript(let script):
             scripts.enqueue(script, ScriptRunner.Context(state: "\(machine.role)", epoch: machine.status.epoch))

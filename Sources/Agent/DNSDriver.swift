@@ -3,6 +3,7 @@ import DNSUpdate
 import Dispatch
 import FailoverCore
 import Logging
+import Synchronization
 
 /// Carries out the core's DNS actions through the DNS layer on a thread of its own (ldns blocks),
 /// in order, and reports each result as an event; the core decides retries and back-off.
@@ -19,6 +20,9 @@ final class DNSDriver: @unchecked Sendable {
     private let vips: [IPAddress]
     private let logger: Logger
     private var client: DNSClient?
+    private let statusQueue = DispatchQueue(label: "dnsfix.dns.status")
+    private let statusBusy = Mutex(false)
+    private var statusClient: DNSClient?
     private var zone: DNSName?
 
     init?(plan: AgentPlan, logger: Logger) {
@@ -48,12 +52,17 @@ final class DNSDriver: @unchecked Sendable {
         }
     }
 
-    /// What the shared name holds at the primary now (for status); nil when it cannot be asked.
+    /// What the shared name holds at the primary now (for status); nil when it cannot be asked, or
+    /// while another status question is still waiting for the server. Asked with a client and a
+    /// thread of its own, so that operators polling status never delay the core's updates.
     func sharedNameAddresses() -> [IPAddress]? {
-        queue.sync {
-            guard let records = try? connection().records(settings.name, .a) + connection().records(settings.name, .aaaa) else {
-                return nil
-            }
+        guard statusBusy.withLock({ busy in defer { busy = true }; return !busy }) else { return nil }
+        defer { statusBusy.withLock { $0 = false } }
+        return statusQueue.sync {
+            guard let server = client?.server else { return nil }
+            if statusClient == nil { statusClient = try? DNSClient(server: server, key: key, timeout: 0.3, udpTries: 1) }
+            guard let lookup = statusClient,
+                  let records = try? lookup.records(settings.name, .a) + lookup.records(settings.name, .aaaa) else { return nil }
             return records.compactMap { if case .address(let address) = $0.data { address } else { nil } }
         }
     }
@@ -66,7 +75,7 @@ final class DNSDriver: @unchecked Sendable {
             server = found.primary
             zone = zone ?? found.zone
         }
-        let made = try DNSClient(server: server!, key: key, timeout: 0.5, udpTries: 1)
+        let made = try DNSClient(server: server!, key: key, timeout: 0.5, udpTries: 2)
         client = made
         return made
     }

@@ -3,6 +3,4 @@ extension Duration {
     var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
-
-    var milliseconds: Int64 { components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -28,6 +28,4 @@ extension Duration {
     var microseconds: Int64 {
         components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000
     }
-
-    var milliseconds: Int64 { microseconds / 1_000 }
 }

@@ -1,4 +1,5 @@
 import DNSModel
+import FailoverCore
 import Foundation
 import PairSimulation
 
@@ -54,11 +55,11 @@ struct SimulationSummary {
 
     func text(elapsed: Duration) -> String {
         var lines = ["schedules: \(schedules)", "violations: \(failures.count)",
-                     "longest overlap after a partition: \(ms(longestOverlap[true]!)) ms with the arbiter, "
-                        + "\(ms(longestOverlap[false]!)) ms without",
-                     "takeovers after a crash: \(takeovers.count), median \(median.map { "\(ms($0)) ms" } ?? "-"), slowest "
-                        + (slowestTakeover.map { "\(ms($0.duration)) ms (seed \($0.seed))" } ?? "-"),
-                     "time: \(ms(elapsed)) ms"]
+                     "longest overlap after a partition: \(longestOverlap[true]!.milliseconds) ms with the arbiter, "
+                        + "\(longestOverlap[false]!.milliseconds) ms without",
+                     "takeovers after a crash: \(takeovers.count), median \(median.map { "\($0.milliseconds) ms" } ?? "-"), slowest "
+                        + (slowestTakeover.map { "\($0.duration.milliseconds) ms (seed \($0.seed))" } ?? "-"),
+                     "time: \(elapsed.milliseconds) ms"]
         for failure in failures.prefix(10) { lines.append("seed \(failure.seed): \(failure.violation)") }
         if let first = failures.first {
             let schedule = Simulation.shrink(Schedule.generate(seed: first.seed))
@@ -89,14 +90,10 @@ struct SimulationSummary {
     func report(elapsed: Duration) -> Report {
         Report(schedules: schedules, violations: failures.count, firstViolationSeed: failures.first?.seed,
                firstViolation: failures.first.map { "\($0.violation)" },
-               longestOverlapWithArbiterMilliseconds: ms(longestOverlap[true]!),
-               longestOverlapWithoutArbiterMilliseconds: ms(longestOverlap[false]!),
-               takeovers: takeovers.count, medianTakeoverMilliseconds: median.map(ms),
-               slowestTakeoverMilliseconds: slowestTakeover.map { ms($0.duration) },
-               elapsedMilliseconds: ms(elapsed))
+               longestOverlapWithArbiterMilliseconds: longestOverlap[true]!.milliseconds,
+               longestOverlapWithoutArbiterMilliseconds: longestOverlap[false]!.milliseconds,
+               takeovers: takeovers.count, medianTakeoverMilliseconds: median.map(\.milliseconds),
+               slowestTakeoverMilliseconds: slowestTakeover.map { $0.duration.milliseconds },
+               elapsedMilliseconds: elapsed.milliseconds)
     }
-}
-
-private func ms(_ duration: Duration) -> Int64 {
-    duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
 }

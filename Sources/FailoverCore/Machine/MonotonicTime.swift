@@ -13,9 +13,7 @@ public struct MonotonicTime: Comparable, Hashable, Sendable, CustomStringConvert
     public static func + (lhs: MonotonicTime, rhs: Duration) -> MonotonicTime { MonotonicTime(lhs.sinceStart + rhs) }
     public static func - (lhs: MonotonicTime, rhs: MonotonicTime) -> Duration { lhs.sinceStart - rhs.sinceStart }
 
-    public var milliseconds: Int64 {
-        sinceStart.components.seconds * 1_000 + sinceStart.components.attoseconds / 1_000_000_000_000_000
-    }
+    public var milliseconds: Int64 { sinceStart.milliseconds }
 
     public var description: String { "\(milliseconds)ms" }
 }
