@@ -112,6 +112,13 @@ final class DNSDriver: @unchecked Sendable {
             logger.info("owner record: \(expected.map { "\($0)" } ?? "none") -> \(new)")
             return .ownerWritten
         } catch DNSError.prerequisiteFailed {
+            // The client retries a message whose answer came late: when the first try landed, the
+            // retry finds the prerequisite gone. The claim names this node and a new epoch, so finding
+            // it in place means the compare-and-swap was this write's.
+            if readOwner() == .ownerRead(new) {
+                logger.info("owner record: \(expected.map { "\($0)" } ?? "none") -> \(new) (confirmed by reading it back)")
+                return .ownerWritten
+            }
             return .ownerMismatch
         } catch {
             logger.warning("writing the owner record failed: \(error)")
