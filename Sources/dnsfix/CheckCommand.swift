@@ -59,7 +59,8 @@ struct CheckCommand: ParsableCommand {
             Output.line("DNS \(dns.name) TTL \(dns.ttl) at \(dns.server?.description ?? "the SOA's primary")"
                 + (dns.ptr && config.vip != nil ? ", with PTR" : "")
                 + (dns.arbiter ? "; arbiter: owner record \((try? OwnerClaim.recordName(for: dns.name).text) ?? ""), "
-                    + "fence \(ConfigDuration.format(dns.fence))" : "; no arbiter"))
+                    + "fence \(ConfigDuration.format(dns.fence))" : "; no arbiter")
+                + "; records checked every \(ConfigDuration.format(dns.reconcile))")
             if let keyFile = dns.keyFile { _ = try TSIGKeyFile.read(keyFile) }
         }
         if let directory = config.scripts.directory {

@@ -138,13 +138,19 @@ import ConfigFile
         }
     }
 
-    @Test func startupWaitAndFenceHaveDefaultsAndAreChecked() throws {
+    @Test func startupWaitFenceAndReconcileHaveDefaultsAndAreChecked() throws {
         let config = try ConfigLoader.load(text: Self.valid, file: "dnsfix.toml")
         #expect(config.pair.startupWait == ConfigDefaults.startupWait(deadTime: .milliseconds(300)))
         let dns = try #require(config.dns)
         #expect(dns.fence == ConfigDefaults.fence)
-        let error = error(replacing: "arbiter = true", with: "arbiter = true\nfence = \"0s\"")
-        #expect(error?.key == "dns.fence")
+        #expect(dns.reconcile == .seconds(30))
+        #expect(error(replacing: "arbiter = true", with: "arbiter = true\nfence = \"0s\"")?.key == "dns.fence")
+        let tooOften = error(replacing: "arbiter = true", with: "arbiter = true\nreconcile = \"200ms\"")
+        #expect(tooOften?.key == "dns.reconcile")
+        #expect(tooOften?.line == 22)
+        let set = try ConfigLoader.load(text: Self.valid.replacingOccurrences(of: "arbiter = true", with: "arbiter = true\nreconcile = \"5s\""),
+                                        file: "dnsfix.toml")
+        #expect(MachineSettings(config: set, node: set.pair.nodes[0]).reconcileInterval == .seconds(5))
     }
 
     @Test func fingerprintsSeparateWhatMustAgreeFromWhatMay() throws {

@@ -44,8 +44,10 @@ public enum DNSServerFixtureError: Error, CustomStringConvertible {
 /// A server started by `withDNSServer`, valid inside its body only.
 public struct RunningDNSServer: Sendable {
     public let kind: DNSServerKind
-    /// "127.0.0.1".
+    /// "127.0.0.1", or the address given in its placement.
     public let address: String
+    /// The network namespace the server runs in (nil: this process's).
+    public let namespace: String?
     public let port: UInt16
     /// The server's private temp directory: config, zone files, keys/, journals, `server.log`.
     public let workDirectory: String
@@ -84,7 +86,7 @@ public struct RunningDNSServer: Sendable {
 
     /// Runs `dig @address -p port <arguments>` (UDP unless the arguments say otherwise).
     public func digCommand(_ arguments: [String], timeout: Double = 15) async throws -> ProcessResult {
-        try await runProcess("dig", ["@\(address)", "-p", "\(port)"] + arguments, timeout: timeout)
+        try await runTool("dig", ["@\(address)", "-p", "\(port)"] + arguments, timeout: timeout)
     }
 
     /// Runs `dig @address -p port +short +norecurse NAME TYPE` and returns the non-empty answer lines,
@@ -170,7 +172,14 @@ public struct RunningDNSServer: Sendable {
             }
         }
         if !isSend(trimmed.last(where: { !$0.isEmpty }) ?? "") { script.append("send") }
-        return try await runProcess("nsupdate", ["-t", "5"] + arguments, input: script.joined(separator: "\n") + "\n", timeout: 30)
+        return try await runTool("nsupdate", ["-t", "5"] + arguments, input: script.joined(separator: "\n") + "\n", timeout: 30)
+    }
+
+    /// Runs a client tool where the server can be reached: in its namespace, if it has one.
+    private func runTool(_ tool: String, _ arguments: [String], input: String? = nil, timeout: Double) async throws -> ProcessResult {
+        guard let namespace else { return try await runProcess(tool, arguments, input: input, timeout: timeout) }
+        return try await runProcess("ip", ["netns", "exec", namespace, try findExecutable(tool)] + arguments,
+                                    input: input, timeout: timeout)
     }
 
     /// The fixed zones and the crafted ones.
@@ -195,6 +204,20 @@ public struct RunningDNSServer: Sendable {
     }
 }
 
+/// Where a fixture server listens: on a free port of 127.0.0.1 in this namespace (the default), or on
+/// port 53 of an address inside a network namespace that a test made (a lab host), so that agents in
+/// other namespaces of that lab reach it.
+public struct DNSServerPlacement: Sendable {
+    public let namespace: String?
+    public let address: String
+
+    public static let loopback = DNSServerPlacement(namespace: nil, address: "127.0.0.1")
+
+    public static func inNamespace(_ namespace: String, address: String) -> DNSServerPlacement {
+        DNSServerPlacement(namespace: namespace, address: address)
+    }
+}
+
 /// Starts a fresh server of `kind` from Zones/ in a new temp directory on a free loopback port, waits
 /// (at most 10 s) until it answers the SOA of all three zones and its own identity over UDP and TCP,
 /// runs `body`, and always stops the server by its PID (SIGTERM, SIGKILL after 5 s) and removes the
@@ -204,10 +227,11 @@ public struct RunningDNSServer: Sendable {
 /// Set `DNSFIX_KEEP_SERVER_DIRS=1` to keep the directories (config, zones, journal, server.log).
 public func withDNSServer<T>(
     _ kind: DNSServerKind,
+    placement: DNSServerPlacement = .loopback,
     isolation: isolated (any Actor)? = #isolation,
     _ body: (RunningDNSServer) async throws -> T
 ) async throws -> T {
-    try await withDNSServer(kind, zones: [], body)
+    try await withDNSServer(kind, zones: [], placement: placement, body)
 }
 
 /// A zone given as master-file text, served by a fixture server beside the fixed zones of Zones/:
@@ -242,6 +266,7 @@ public struct CraftedZone: Sendable, CustomStringConvertible {
 public func withDNSServer<T>(
     _ kind: DNSServerKind,
     zones crafted: [CraftedZone],
+    placement: DNSServerPlacement = .loopback,
     isolation: isolated (any Actor)? = #isolation,
     _ body: (RunningDNSServer) async throws -> T
 ) async throws -> T {
@@ -254,11 +279,12 @@ public func withDNSServer<T>(
     var lastReason = ""
     var lastLog = ""
     for attempt in 1...DNSServerFixture.maxAttempts {
-        let port = try PortRegistry.shared.reserve()
-        defer { PortRegistry.shared.release(port) }
+        // A namespace of the test's own has nothing else listening: the standard port is free there.
+        let port = placement.namespace == nil ? try PortRegistry.shared.reserve() : 53
+        defer { if placement.namespace == nil { PortRegistry.shared.release(port) } }
         var value: T?
         let outcome = try await DNSServerFixture.runServer(
-            kind, executable: executable, workDirectory: workDirectory, port: port, crafted: crafted
+            kind, executable: executable, workDirectory: workDirectory, port: port, crafted: crafted, placement: placement
         ) { server in
             value = try await body(server)
         }
@@ -279,7 +305,8 @@ public func withDNSServer<T>(
 
 /// The machinery behind `withDNSServer`.
 enum DNSServerFixture {
-    static let address = "127.0.0.1"
+    /// Where the port registry checks that a port is free.
+    static let address = DNSServerPlacement.loopback.address
     static let startTimeout = 10.0
     static let maxAttempts = 5
     /// How a server is stopped: SIGTERM, up to 5 s to exit, then SIGKILL (Subprocess always ends a
@@ -301,10 +328,10 @@ enum DNSServerFixture {
     /// task was cancelled (Subprocess then runs `stopSequence` itself), or start-up failed.
     static func runServer(
         _ kind: DNSServerKind, executable: String, workDirectory: String, port: UInt16, crafted: [CraftedZone],
-        isolation: isolated (any Actor)? = #isolation,
+        placement: DNSServerPlacement, isolation: isolated (any Actor)? = #isolation,
         _ body: (RunningDNSServer) async throws -> Void
     ) async throws -> AttemptOutcome {
-        let configFile = try writeConfig(kind, workDirectory: workDirectory, port: port, crafted: crafted)
+        let configFile = try writeConfig(kind, workDirectory: workDirectory, address: placement.address, port: port, crafted: crafted)
         let logPath = workDirectory + "/server.log"
         let log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard log >= 0 else { return .failed("cannot open \(logPath) (errno \(errno))") }
@@ -318,14 +345,17 @@ enum DNSServerFixture {
             // knotd stays in the foreground unless -d; it logs to stderr as configured.
             arguments = ["-c", configFile]
         }
+        // `ip netns exec` switches namespace and then execs the server: the PID stays the server's.
+        var (program, prefix) = (executable, [String]())
+        if let namespace = placement.namespace { (program, prefix) = (try findExecutable("ip"), ["netns", "exec", namespace, executable]) }
         var platformOptions = PlatformOptions()
         platformOptions.teardownSequence = stopSequence
         let started = Date()
         var spawned = false
         do {
             let result = try await run(
-                .path(.init(executable)),
-                arguments: .init(arguments),
+                .path(.init(program)),
+                arguments: .init(prefix + arguments),
                 workingDirectory: .init(workDirectory),
                 platformOptions: platformOptions,
                 input: .none,
@@ -337,8 +367,8 @@ enum DNSServerFixture {
                 let readiness: Readiness
                 do {
                     readiness = try await waitUntilReady(
-                        executable: executable, pid: pid, workDirectory: workDirectory, port: port, logPath: logPath,
-                        zones: RunningDNSServer.zones + crafted.filter(\.mustLoad).map(\.origin))
+                        executable: executable, pid: pid, workDirectory: workDirectory, placement: placement, port: port,
+                        logPath: logPath, zones: RunningDNSServer.zones + crafted.filter(\.mustLoad).map(\.origin))
                 } catch {
                     await execution.teardown(using: stopSequence)
                     throw error
@@ -354,7 +384,7 @@ enum DNSServerFixture {
                     }
                 }
                 let server = RunningDNSServer(
-                    kind: kind, address: address, port: port, workDirectory: workDirectory,
+                    kind: kind, address: placement.address, namespace: placement.namespace, port: port, workDirectory: workDirectory,
                     pid: pid, startupSeconds: Date().timeIntervalSince(started), craftedZones: crafted)
                 do {
                     try await body(server)
@@ -382,14 +412,17 @@ enum DNSServerFixture {
     /// their own, so that they neither tie up the (small) Swift concurrency pool nor get delayed past
     /// their deadlines by a busy pool. Throws `CancellationError` if the task is cancelled meanwhile.
     static func waitUntilReady(
-        executable: String, pid: pid_t, workDirectory: String, port: UInt16, logPath: String, zones: [String]
+        executable: String, pid: pid_t, workDirectory: String, placement: DNSServerPlacement, port: UInt16,
+        logPath: String, zones: [String]
     ) async throws -> Readiness {
         let cancelled = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await onDedicatedThread {
-                try pollUntilReady(
-                    executable: executable, pid: pid, workDirectory: workDirectory, port: port, logPath: logPath,
-                    zones: zones, cancelled: cancelled)
+                // The probing thread is this call's own: it may switch into the server's namespace.
+                if let namespace = placement.namespace { try enterNamespace(namespace) }
+                return try pollUntilReady(
+                    executable: executable, pid: pid, workDirectory: workDirectory, address: placement.address, port: port,
+                    logPath: logPath, zones: zones, cancelled: cancelled)
             }
         } onCancel: {
             cancelled.set()
@@ -397,7 +430,7 @@ enum DNSServerFixture {
     }
 
     static func pollUntilReady(
-        executable: String, pid: pid_t, workDirectory: String, port: UInt16, logPath: String,
+        executable: String, pid: pid_t, workDirectory: String, address: String, port: UInt16, logPath: String,
         zones: [String], cancelled: CancellationFlag
     ) throws -> Readiness {
         let deadline = Date().addingTimeInterval(startTimeout)
@@ -523,7 +556,7 @@ enum DNSServerFixture {
 
     /// Writes named.conf or knot.conf from its template; returns its path.
     static func writeConfig(
-        _ kind: DNSServerKind, workDirectory: String, port: UInt16, crafted: [CraftedZone] = []
+        _ kind: DNSServerKind, workDirectory: String, address: String, port: UInt16, crafted: [CraftedZone] = []
     ) throws -> String {
         let name = kind == .bind ? "named.conf" : "knot.conf"
         let template = try String(contentsOfFile: ProjectPaths.zones + "/" + name + ".in", encoding: .utf8)

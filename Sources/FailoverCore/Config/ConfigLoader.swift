@@ -117,11 +117,13 @@ public enum ConfigLoader {
         guard (0...604_800).contains(ttl) else { throw document.error("dns.ttl", "must be between 0 and 604800 seconds") }
         let fence = try duration(document, "dns.fence") ?? ConfigDefaults.fence
         if fence <= .zero { throw document.error("dns.fence", "must be longer than zero") }
+        let reconcile = try duration(document, "dns.reconcile") ?? ConfigDefaults.reconcile
+        if reconcile < .seconds(1) { throw document.error("dns.reconcile", "must be at least 1s") }
         return DNSSettings(server: server, zone: zone, name: shared, ttl: UInt32(ttl),
                            keyFile: path(try document.string("dns.key_file")),
                            ptr: try document.bool("dns.ptr") ?? ConfigDefaults.ptr,
                            arbiter: try document.bool("dns.arbiter") ?? ConfigDefaults.arbiter,
-                           fence: fence)
+                           fence: fence, reconcile: reconcile)
     }
 
     private static func duration(_ document: some ConfigSource, _ key: String) throws(ConfigError) -> Duration? {

@@ -92,6 +92,8 @@ public struct DNSSettings: Sendable, Equatable {
     /// How long an active node that has lost its peer keeps the VIP without confirming at the DNS
     /// server that it still owns the pair: the bound on overlap after a partition.
     public var fence: Duration
+    /// How often the active node re-registers its records, repairing drift at the server.
+    public var reconcile: Duration
 }
 
 public struct ScriptSettings: Sendable, Equatable {
@@ -116,6 +118,7 @@ public enum ConfigDefaults {
     /// Long enough to hear a peer that starts at the same time, several heartbeats over.
     public static func startupWait(deadTime: Duration) -> Duration { max(.seconds(1), deadTime * 2) }
     public static let fence: Duration = .seconds(2)
+    public static let reconcile: Duration = .seconds(30)
     public static let announceCount = 5
     public static let announceInterval: Duration = .seconds(1)
     /// Low, so that resolvers follow a DNS-only failover quickly.

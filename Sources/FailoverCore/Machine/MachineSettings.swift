@@ -17,7 +17,7 @@ public struct MachineSettings: Sendable, Equatable {
     public var fence: Duration
     public var fingerprint: ConfigFingerprint
     /// How often an active node re-registers its records, repairing drift at the server.
-    public var reconcileInterval: Duration = .seconds(30)
+    public var reconcileInterval: Duration = ConfigDefaults.reconcile
 
     public init(me: String, peer: String, heartbeatInterval: Duration = ConfigDefaults.heartbeatInterval,
                 deadAfter: Int = ConfigDefaults.deadAfter, startupWait: Duration? = nil,
@@ -45,6 +45,7 @@ public struct MachineSettings: Sendable, Equatable {
                   failbackDelay: config.pair.failbackDelay, hasVIP: config.vip != nil,
                   registersDNS: config.dns != nil, arbiter: config.dns?.arbiter ?? false,
                   fence: config.dns?.fence ?? ConfigDefaults.fence, fingerprint: ConfigFingerprint(config))
+        reconcileInterval = config.dns?.reconcile ?? ConfigDefaults.reconcile
     }
 
     /// How often an active node without its peer re-reads the owner record: three times per fence
