@@ -19,8 +19,8 @@ public enum Agent {
     public static func run(_ plan: AgentPlan, logger: Logger) async throws {
         let (inputs, input) = AsyncStream<Input>.makeStream()
         let report: @Sendable (Event) -> Void = { input.yield(.event($0)) }
-        let link = try await HeartbeatLink.bind(host: plan.node.address.description, port: plan.config.pair.heartbeat.port,
-                                                peerHost: plan.peer.address.description)
+        let link = try await HeartbeatLink(host: plan.node.address.description, port: plan.config.pair.heartbeat.port,
+                                           peerHost: plan.peer.address.description, logger: logger)
         let control = try await ControlServer.bind(path: plan.controlSocket)
         defer { try? FileManager.default.removeItem(atPath: plan.controlSocket) }
         let dns = DNSDriver(plan: plan, logger: logger)
@@ -32,32 +32,30 @@ public enum Agent {
         let signals = SignalSources([SIGTERM, SIGINT, SIGHUP]) { input.yield(.signal($0)) }
         logger.notice("agent of pair \(plan.config.pair.name) starting as \(plan.node.name) (\(plan.node.address)), peer \(plan.peer.name) (\(plan.peer.address))")
 
-        try await link.channel.executeThenClose { inbound, outbound in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for try await envelope in inbound { input.yield(.datagram(Array(envelope.data.readableBytesView))) }
-                }
-                group.addTask {
-                    try await control.serve { line in
-                        await ControlAnswer.answer(line, input: input, dns: dns)
-                    }
-                }
-                group.addTask {
-                    // The agent handles SIGTERM itself: it hands over before it stops. A health URL that
-                    // cannot listen is logged; the pair keeps working without it.
-                    do {
-                        try await healthApplication.runService(gracefulShutdownSignals: [])
-                    } catch {
-                        logger.error("health URL on port \(health.port): \(error)")
-                    }
-                }
-                var loop = try Loop(plan: plan, logger: logger, input: input, report: report, dns: dns,
-                                    board: board, metrics: metrics) { bytes in
-                    try await outbound.write(AddressedEnvelope(remoteAddress: link.peer, data: ByteBuffer(bytes: bytes)))
-                }
-                try await loop.run(inputs)
-                group.cancelAll()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await link.receive { input.yield(.datagram($0)) }
             }
+            group.addTask {
+                try await control.serve { line in
+                    await ControlAnswer.answer(line, input: input, dns: dns)
+                }
+            }
+            group.addTask {
+                // The agent handles SIGTERM itself: it hands over before it stops. A health URL that
+                // cannot listen is logged; the pair keeps working without it.
+                do {
+                    try await healthApplication.runService(gracefulShutdownSignals: [])
+                } catch {
+                    logger.error("health URL on port \(health.port): \(error)")
+                }
+            }
+            var loop = try Loop(plan: plan, logger: logger, input: input, report: report, dns: dns,
+                                board: board, metrics: metrics) { bytes in
+                await link.send(bytes)
+            }
+            try await loop.run(inputs)
+            group.cancelAll()
         }
         withExtendedLifetime(signals) {}
         logger.notice("agent stopped")

@@ -1,21 +1,100 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// Heartbeats on the wire: one UDP socket bound to this node's address, sending to the peer's.
-struct HeartbeatLink: Sendable {
+/// Heartbeats on the wire: a UDP socket bound to this node's address, sending to the peer's.
+///
+/// A network fault must never stop the agent. The kernel refuses a send when there is no route, a
+/// blackhole or a firewall rule, and swift-nio closes a datagram channel on most such errors; so a
+/// failed send is only logged (once per outage), and a closed channel is replaced by a fresh socket.
+final class HeartbeatLink: Sendable {
     typealias Channel = NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
+    typealias Writer = NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>
 
-    let channel: Channel
+    let host: String
+    let port: UInt16
     let peer: SocketAddress
+    private let logger: Logger
+    private let first: NIOLockedValueBox<Channel?>
+    private let state = NIOLockedValueBox(SendState())
 
-    static func bind(host: String, port: UInt16, peerHost: String) async throws -> HeartbeatLink {
-        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    /// Which socket is open, and whether heartbeats are failing: an outage is logged when it starts
+    /// and when two sends in a row have left through the same socket again.
+    private struct SendState {
+        var writer: Writer?
+        var socket = 0
+        var lastSentOn = -1
+        var failures = 0
+    }
+
+    /// Binds the first socket: an address this node does not have is a start-up error.
+    init(host: String, port: UInt16, peerHost: String, logger: Logger) async throws {
+        self.host = host
+        self.port = port
+        self.logger = logger
+        peer = try SocketAddress(ipAddress: peerHost, port: Int(port))
+        first = NIOLockedValueBox(try await Self.open(host: host, port: port))
+    }
+
+    private static func open(host: String, port: UInt16) async throws -> Channel {
+        try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: Int(port)) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try Channel(wrappingChannelSynchronously: channel)
+                channel.eventLoop.makeCompletedFuture { try Channel(wrappingChannelSynchronously: channel) }
+            }
+    }
+
+    private var peerText: String { peer.ipAddress ?? "\(peer)" }
+
+    /// Sends one heartbeat if a socket is open; a refusal is logged, never thrown.
+    func send(_ bytes: [UInt8]) async {
+        let (writer, socket) = state.withLockedValue { ($0.writer, $0.socket) }
+        guard let writer else { return failed("no heartbeat socket is open") }
+        do {
+            try await writer.write(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(bytes: bytes)))
+        } catch {
+            return failed("\(error)")
+        }
+        let recovered = state.withLockedValue { current -> Int in
+            defer { current.lastSentOn = socket }
+            guard current.failures > 0, current.lastSentOn == socket else { return 0 }
+            defer { current.failures = 0 }
+            return current.failures
+        }
+        if recovered > 0 { logger.notice("heartbeats to \(peerText) go out again after \(recovered) failed sends") }
+    }
+
+    private func failed(_ reason: String) {
+        let failures = state.withLockedValue { current in current.failures += 1; return current.failures }
+        if failures == 1 { logger.warning("heartbeats to \(peerText) cannot be sent: \(reason)") }
+    }
+
+    /// Delivers every datagram that arrives until the task is cancelled, opening a fresh socket
+    /// whenever the current one closes (at most one attempt a second while binding fails).
+    func receive(_ deliver: @escaping @Sendable ([UInt8]) -> Void) async {
+        var channel = first.withLockedValue { current in defer { current = nil }; return current }
+        while !Task.isCancelled {
+            if channel == nil {
+                do {
+                    channel = try await Self.open(host: host, port: port)
+                } catch {
+                    failed("the heartbeat socket on \(host):\(port) cannot be opened: \(error)")
+                    try? await Task.sleep(for: .seconds(1))
+                    continue
                 }
             }
-        return HeartbeatLink(channel: channel, peer: try SocketAddress(ipAddress: peerHost, port: Int(port)))
+            try? await channel?.executeThenClose { inbound, outbound in
+                state.withLockedValue { $0.writer = outbound; $0.socket += 1 }
+                defer { state.withLockedValue { $0.writer = nil } }
+                for try await envelope in inbound { deliver(Array(envelope.data.readableBytesView)) }
+            }
+            channel = nil
+            guard !Task.isCancelled else { break }
+            // swift-nio closes a datagram socket when the kernel refuses a send (no route, blackhole).
+            failed("the kernel refused a send and the socket was closed; opening a fresh one")
+            try? await Task.sleep(for: .milliseconds(100))
+        }
     }
 }

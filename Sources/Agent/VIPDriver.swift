@@ -48,6 +48,7 @@ final class VIPDriver: @unchecked Sendable {
                 case .linkDown, .carrierLost: report(.interfaceDown)
                 case .linkUp, .carrierRestored: report(.interfaceUp)
                 case .addressRemoved: report(.vipMissing)
+                case .addressAdded: report(.vipAppeared)
                 default: break
                 }
             }

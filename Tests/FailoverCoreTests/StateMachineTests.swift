@@ -237,6 +237,19 @@ import Testing
         #expect(node.did == [.plumbVIP(probe: false)])
     }
 
+    @Test func aVIPPlumbedByHandOnTheStandbyIsRemovedAndTheActiveNodeKeepsItsOwn() {
+        var standby = MachineDriver()
+        standby.secondOfPrim()
+        standby.on(.vipAppeared)
+        #expect(standby.did == [.cleanSlate])
+        #expect(standby.role == .second)
+
+        var active = MachineDriver()
+        active.primWithSecond()
+        active.on(.vipAppeared)
+        #expect(active.did == [])
+    }
+
     @Test func stopHandsOverAndExits() {
         var node = MachineDriver()
         node.primWithSecond()

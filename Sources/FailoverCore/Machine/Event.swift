@@ -22,6 +22,9 @@ public enum Event: Equatable, Sendable {
     case vipUnplumbed
     /// The VIP vanished from the interface while this node holds it (removed by hand).
     case vipMissing
+    /// The VIP appeared on this host (plumbed by hand, or by another tool); harmless while this node
+    /// holds it, a second holder otherwise.
+    case vipAppeared
     case interfaceDown
     case interfaceUp
 

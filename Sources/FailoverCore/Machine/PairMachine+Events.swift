@@ -46,6 +46,13 @@ extension PairMachine {
                 effects.because("the VIP was removed by someone else: plumbing it again")
                 effects.actions.append(.plumbVIP(probe: false))
             }
+        case .vipAppeared:
+            // This node's own plumbing is under way or done while an activation or epoch exists; a
+            // release in progress removes it anyway.
+            if settings.hasVIP, activeEpoch == nil, activation == nil, release == nil {
+                effects.because("the VIP was plumbed by someone else on a node that does not hold it: removing it")
+                effects.actions.append(.cleanSlate)
+            }
         case .interfaceDown:
             linkDown = true
         case .interfaceUp:
