@@ -119,6 +119,25 @@ struct VIPWithDNSPairTests {
         }
     }
 
+    /// The active node cut off from its peer and from the server keeps the VIP for the fence window
+    /// (2 s), then gives it up; its peer, which still reaches the server, takes the pair at once.
+    @Test func anActiveNodeCutOffFromEverythingKeepsTheVIPForTheFenceWindowOnly() async throws {
+        try await Self.withPair { lab, server, pair in
+            try await pair.start("a")
+            try await pair.start("b")
+            #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
+            for address in [lab["b"].ipv4, lab["dns"].ipv4] {
+                _ = try await lab.run(in: "a", ["ip", "route", "add", "blackhole", address + "/32"])
+            }
+            _ = try await lab.run(in: "b", ["ip", "route", "add", "blackhole", lab["a"].ipv4 + "/32"])
+            try await Task.sleep(for: .seconds(1))
+            #expect(pair.status("a")?.holdsVIP == true, "within the fence window\n\(pair.logs())")
+            #expect(await pair.waitUntil(seconds: 2) { pair.status("a")?.waitReason == "fenced" }, "\(pair.logs())")
+            #expect(try await VIPPairTests.holders(lab) == ["b"])
+            #expect(try await server.dig(Self.owner, "TXT") == ["\"node=b epoch=2\""])
+        }
+    }
+
     /// DNS down during a failover, without the arbiter: the VIP moves at once, and the records are
     /// written once the server answers again.
     @Test func withoutTheArbiterTheVIPMovesWhileDNSIsDownAndTheRecordsFollow() async throws {

@@ -1,0 +1,93 @@
+import Agent
+import ArgumentParser
+import Foundation
+import TestSupport
+
+/// The two agents of the benchmarks: started with `ip netns exec`, killed and stopped by PID.
+final class BenchPair: @unchecked Sendable {
+    let directory: String
+    let lab: NetworkLab
+    private var agents: [String: BackgroundProcess] = [:]
+
+    private init(directory: String, lab: NetworkLab) {
+        self.directory = directory
+        self.lab = lab
+    }
+
+    /// Starts agents a and b with 100 ms heartbeats, dead_after 3 and the config `sections` ([vip],
+    /// [dns]), runs `body`, and stops them, also when `body` throws.
+    static func with<T>(_ lab: NetworkLab, sections: [String], _ body: (BenchPair) async throws -> T) async throws -> T {
+        let directory = NSTemporaryDirectory() + "dnsfix-bench-agents-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let pair = BenchPair(directory: directory, lab: lab)
+        do {
+            try (Data(repeating: 0x5a, count: 32).base64EncodedString() + "\n")
+                .write(toFile: directory + "/pair.key", atomically: true, encoding: .utf8)
+            try ([
+                """
+                [pair]
+                name = "bench"
+                nodes = [ { name = "a", address = "\(lab["a"].ipv4)" }, { name = "b", address = "\(lab["b"].ipv4)" } ]
+                heartbeat = { interval = "100ms", dead_after = 3, key_file = "pair.key" }
+                """,
+            ] + sections).joined(separator: "\n\n").write(toFile: directory + "/dnsfix.toml", atomically: true, encoding: .utf8)
+            try await pair.restart("a")
+            try await pair.restart("b")
+            let result = try await body(pair)
+            await pair.stop()
+            return result
+        } catch {
+            await pair.stop()
+            throw error
+        }
+    }
+
+    func control(_ node: String) -> String { directory + "/\(node).sock" }
+
+    func restart(_ node: String) async throws {
+        let command = ["netns", "exec", lab[node].namespace, ProjectPaths.product("dnsfix"), "agent", "--config",
+                       directory + "/dnsfix.toml", "--node", node, "--control", control(node), "--log-level", "warning"]
+        agents[node] = try await BackgroundProcess.start("ip", command, log: directory + "/\(node).log")
+    }
+
+    func kill(_ node: String) async {
+        agents[node]?.signal(SIGKILL)
+        _ = await agents[node]?.waitForExit(seconds: 5)
+    }
+
+    func status(_ node: String) -> AgentStatus? {
+        try? ControlClient.send(ControlRequest(command: .status), to: control(node), timeout: 1).status
+    }
+
+    /// Waits (at most 10 s) until one node is PRIM and the other SECOND; returns (active, standby).
+    func settled() async throws -> (String, String) {
+        for _ in 0..<200 {
+            let states = ["a", "b"].map { status($0)?.state }
+            if states == ["PRIM", "SECOND"] { return ("a", "b") }
+            if states == ["SECOND", "PRIM"] { return ("b", "a") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ValidationError("the pair did not settle within 10 s; logs in \(directory)")
+    }
+
+    /// When `condition` first held, asking every 5 ms for at most `seconds`.
+    func firstTime(seconds: Double, _ condition: () -> Bool) async throws -> ContinuousClock.Instant {
+        for _ in 0..<Int(seconds * 200) {
+            if condition() { return ContinuousClock.now }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw ValidationError("the awaited state did not come within \(seconds) s; logs in \(directory)")
+    }
+
+    /// Cuts a node off from `addresses` (blackhole routes in its namespace), or restores it.
+    func isolate(_ node: String, from addresses: [String], undo: Bool = false) async throws {
+        for address in addresses {
+            try await NetworkLab.ip(["-n", lab[node].namespace, "route", undo ? "del" : "add", "blackhole", address + "/32"])
+        }
+    }
+
+    func stop() async {
+        for agent in agents.values { await agent.stop() }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
