@@ -25,15 +25,20 @@ struct AgentBenchmark: AsyncParsableCommand {
     @Option(help: "Partitions to time with the arbiter (each lasts the fence window, 2 s).")
     var fenceRuns = 5
 
+    @Option(help: "Seconds over which each settled agent's CPU and memory are measured.")
+    var restSeconds = 20
+
     func validate() throws {
-        guard runs >= 1, fenceRuns >= 1 else { throw ValidationError("--runs and --fence-runs must be at least 1") }
+        guard runs >= 1, fenceRuns >= 1, restSeconds >= 1 else {
+            throw ValidationError("--runs, --fence-runs and --rest-seconds must be at least 1")
+        }
         guard NetworkLab.canRun else { throw ValidationError("needs root: it creates network namespaces and plumbs addresses") }
     }
 
     func run() async throws {
         let vip = try IPAddress("192.0.2.50")
-        let runs = runs
-        let (takeovers, swaps) = try await NetworkLab.with(roles: ["client", "a", "b"]) { lab in
+        let (runs, restSeconds) = (runs, restSeconds)
+        let (takeovers, swaps, resting) = try await NetworkLab.with(roles: ["client", "a", "b"]) { lab in
             let heard = HeardAnnouncements()
             let listener = try await inNamespace(lab["client"].namespace) { try AnnouncementListener(address: vip, interface: "eth1") }
             let capture = CaptureThread(listener: listener, heard: heard)
@@ -56,7 +61,13 @@ struct AgentBenchmark: AsyncParsableCommand {
                     _ = try ControlClient.send(ControlRequest(command: .swap), to: pair.control(active))
                     swaps.record(try heard.first(after: asked, from: macs[standby]) - asked)
                 }
-                return (takeovers, swaps)
+                _ = try await pair.settled()
+                var resting: [String: RestingUsage] = [:]
+                for node in ["a", "b"] {
+                    guard let pid = pair.pid(node) else { continue }
+                    resting[node] = try await RestingUsage.measure(pid: pid, seconds: restSeconds)
+                }
+                return (takeovers, swaps, resting)
             }
         }
         let dns = try await Self.measureWithDNS(runs: runs, fenceRuns: fenceRuns)
@@ -66,6 +77,13 @@ struct AgentBenchmark: AsyncParsableCommand {
             print(Table.pad(measurement.method, 76) + Table.pad(Table.format(measurement.milliseconds(50), 1), 9)
                 + Table.pad(Table.format(measurement.milliseconds(90), 1), 9) + Table.format(measurement.milliseconds(100), 1))
         }
+        for (node, usage) in resting.sorted(by: { $0.key < $1.key }) {
+            print("agent \(node) at rest over \(restSeconds) s (10 heartbeats a second each way): "
+                + "\(Table.format(usage.cpuPercent, 2)) % of a core, \(Table.format(usage.residentMB, 1)) MB resident "
+                + "(\(Table.format(usage.anonymousMB, 1)) MB its own, the rest shared library pages)")
+        }
+        let restingMet = resting.values.allSatisfy { $0.cpuPercent <= 0.5 && $0.residentMB <= 20 } ? "met" : "missed"
+        print("target at rest ≤ 0.5 % of a core and ≤ 20 MB resident: \(restingMet)")
         let takeover = takeovers.milliseconds(50)
         // Both take over through the owner record's compare-and-swap; DNS-only then writes the name.
         let registration = dns.dnsOnly.milliseconds(50) - dns.takeoverWithArbiter.milliseconds(50)

@@ -44,6 +44,9 @@ final class BenchPair: @unchecked Sendable {
 
     func control(_ node: String) -> String { directory + "/\(node).sock" }
 
+    /// The agent's PID (`ip netns exec` execs the agent in its own process).
+    func pid(_ node: String) -> Int32? { agents[node]?.pid }
+
     func restart(_ node: String) async throws {
         let command = ["netns", "exec", lab[node].namespace, ProjectPaths.product("dnsfix"), "agent", "--config",
                        directory + "/dnsfix.toml", "--node", node, "--control", control(node), "--log-level", "warning"]
