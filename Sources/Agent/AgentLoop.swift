@@ -24,6 +24,7 @@ struct Loop {
     let started: ContinuousClock.Instant
     var timer: Task<Void, Never>?
     var armedDeadline: MonotonicTime?
+    let notifier = SystemdNotifier()
     var watch: VIPWatch?
     var exiting = false
 
@@ -81,10 +82,15 @@ struct Loop {
                     try await reload()
                 } else {
                     logger.notice("signal \(number): handing over and stopping")
+                    notifier?.stopping()
                     try await feed(.stop(exiting: true))
                 }
             }
             board.publish(status)
+            if let notifier {
+                notifier.loopTurned(startupOver: machine.role != .stop && !(machine.role == .wait && machine.waitReason == .startup),
+                                    status: serviceStatus)
+            }
             if exiting { break }
             arm()
         }
@@ -160,6 +166,13 @@ struct Loop {
             try? await Task.sleep(for: delay)
             if !Task.isCancelled { input.yield(.event(.tick)) }
         }
+    }
+
+    /// One line for `systemctl status`.
+    var serviceStatus: String {
+        let peer = machine.livePeer(at: now).map { "peer \(plan.peer.name) \($0.status.role)" } ?? "peer \(plan.peer.name) silent"
+        let reason = machine.status.waitReason.map { " (\($0))" } ?? ""
+        return "\(machine.role)\(reason) epoch \(machine.status.epoch); \(peer)"
     }
 
     var status: AgentStatus {

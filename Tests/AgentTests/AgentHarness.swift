@@ -25,9 +25,11 @@ final class AgentHarness: @unchecked Sendable {
 
     func control(_ node: String) -> String { directory + "/\(node).sock" }
 
-    func start(_ node: String, config: String = "dnsfix.toml") async throws {
+    /// `environment`: variables set for the agent alone (through `env`, which execs it: the PID stays the agent's).
+    func start(_ node: String, config: String = "dnsfix.toml", environment: [String: String] = [:]) async throws {
         var command = [ProjectPaths.product("dnsfix"), "agent", "--config", directory + "/" + config, "--node", node,
                        "--control", control(node), "--log-level", "debug"]
+        if !environment.isEmpty { command = ["env"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + command }
         if let namespace = namespaces[node] { command = ["ip", "netns", "exec", namespace] + command }
         agents[node] = try await BackgroundProcess.start(command[0], Array(command.dropFirst()), log: directory + "/\(node).log")
     }
