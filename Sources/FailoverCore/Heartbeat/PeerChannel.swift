@@ -3,16 +3,27 @@ import Crypto
 /// The authenticated, replay-proof link to the peer, for one run of this node: it seals outgoing
 /// heartbeats and opens incoming ones, counting everything it drops.
 ///
-/// Replay: within a run of the peer, sequence numbers must rise. A new run of the peer is believed
-/// only when its message echoes this node's current run (so it was made after this run began) and
-/// a later message of this run than any echo seen so far (so it is newer than the run it replaces).
-/// No clock is involved, so clock steps cannot open a window.
+/// Replay: within a run of the peer, sequence numbers must rise. The last accepted message again
+/// is a `duplicate`, not `replayed`: with several heartbeat networks each message arrives once per
+/// network. A new run of the peer is believed only when its message echoes this node's current run
+/// (so it was made after this run began) and a later message of this run than any echo seen so far
+/// (so it is newer than the run it replaces). No clock is involved, so clock steps cannot open a
+/// window.
 public struct PeerChannel: Sendable {
     public enum Received: Equatable, Sendable {
         case report(PeerReport)
         /// Authentic but not yet tied to this run: answer at once, so the peer can echo it.
         case hello
         case dropped(HeartbeatDrop)
+
+        /// From the peer's current run, fresh or a copy of its latest message: the network it came
+        /// over carries the peer's heartbeats. A hello proves nothing (it may be a recording).
+        public var provesLink: Bool {
+            switch self {
+            case .report, .dropped(.duplicate): true
+            case .hello, .dropped: false
+            }
+        }
     }
 
     private struct Session: Sendable {
@@ -54,6 +65,8 @@ public struct PeerChannel: Sendable {
         }
         guard heartbeat.node == peer else { return drop(.unknownNode) }
         if var current = session, current.bootID == heartbeat.bootID {
+            // The last accepted heartbeat again is a copy from another heartbeat network, not an attack.
+            guard heartbeat.sequence != current.lastSequence else { return drop(.duplicate) }
             guard heartbeat.sequence > current.lastSequence else { return drop(.replayed) }
             current.lastSequence = heartbeat.sequence
             if heartbeat.echo.bootID == bootID { current.highestEcho = max(current.highestEcho, heartbeat.echo.sequence) }
