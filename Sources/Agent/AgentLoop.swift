@@ -20,6 +20,7 @@ struct Loop {
     let metrics: AgentMetrics
     var machine: PairMachine
     var channel: PeerChannel
+    var networks: NetworkLiveness
     let clock = ContinuousClock()
     let started: ContinuousClock.Instant
     var timer: Task<Void, Never>?
@@ -41,6 +42,8 @@ struct Loop {
         self.send = send
         machine = PairMachine(settings: plan.machine)
         channel = PeerChannel(me: plan.node.name, peer: plan.peer.name, key: plan.pairKey, bootID: UInt64.random(in: 1...UInt64.max))
+        networks = NetworkLiveness(networks: plan.networks.count, deadTime: plan.machine.deadTime)
+        for network in plan.networks { metrics.network(network.index, up: false) }
         started = clock.now
         watch = try vip?.watch(report: report)
     }
@@ -51,8 +54,10 @@ struct Loop {
         try await feed(.start)
         for await item in inputs {
             switch item {
-            case .datagram(let bytes):
-                switch channel.open(bytes) {
+            case .datagram(let bytes, let network):
+                let received = channel.open(bytes)
+                if received.provesLink, let change = networks.heard(on: network, at: now) { note(change) }
+                switch received {
                 case .report(let report):
                     metrics.received()
                     try await feed(.heartbeat(report))
@@ -81,6 +86,7 @@ struct Loop {
                     try await feed(.stop(exiting: true))
                 }
             }
+            for change in networks.expire(at: now) { note(change) }
             board.publish(status)
             if exiting { break }
             arm()
@@ -96,6 +102,7 @@ struct Loop {
             guard machine.reload(new.machine) else { return }
             if new.config.scripts != plan.config.scripts { scripts = ScriptRunner(plan: new, logger: logger, report: report) }
             plan = new
+            networks.deadTime = plan.machine.deadTime
             logger.notice("SIGHUP: reloaded \(plan.config.source); labels now: \(machine.labels.map(\.rawValue).sorted())")
             try await sendHeartbeat(machine.status)
         case .failure(let refused):
@@ -143,10 +150,19 @@ struct Loop {
         try await send(channel.seal(status, fingerprint: plan.machine.fingerprint))
     }
 
-    /// Wakes the loop at the core's next deadline.
+    /// A heartbeat network went down or came back: one line, not one per heartbeat.
+    private func note(_ change: NetworkLiveness.Change) {
+        let network = plan.networks[change.network]
+        metrics.network(change.network, up: change.up)
+        let what = change.up ? "up: the peer's heartbeats arrive over it"
+            : "down: nothing from the peer over it for \(ConfigDuration.format(plan.machine.deadTime))"
+        logger.notice("heartbeat network \(change.network) (\(network.local) -> \(network.peer)) \(what)")
+    }
+
+    /// Wakes the loop at the core's next deadline, or when a heartbeat network would go down.
     private mutating func arm() {
         timer?.cancel()
-        guard let deadline = machine.nextDeadline else { return }
+        guard let deadline = [machine.nextDeadline, networks.nextDeadline].compactMap({ $0 }).min() else { return }
         let delay = max(deadline - now, .zero)
         timer = Task { [input] in
             try? await Task.sleep(for: delay)
@@ -169,6 +185,11 @@ struct Loop {
                                 pending: machine.dnsPending)
             },
             lastTransition: machine.lastTransition.map(\.description),
-            heartbeatsDropped: Dictionary(uniqueKeysWithValues: channel.drops.map { ($0.key.rawValue, $0.value) }))
+            heartbeatsDropped: Dictionary(uniqueKeysWithValues: channel.drops.map { ($0.key.rawValue, $0.value) }),
+            networks: plan.networks.map { network in
+                AgentStatus.Network(index: network.index, local: network.local.description, peer: network.peer.description,
+                                    up: networks.isUp[network.index],
+                                    lastHeardMillisecondsAgo: networks.lastHeard[network.index].map { (now - $0).milliseconds })
+            })
     }
 }
