@@ -87,6 +87,10 @@ struct HeartbeatNetworksTests {
                 let cut = try #require(pair.status("b")?.networks)
                 #expect((cut[0].lastHeardMillisecondsAgo ?? 0) >= 1_000 && (cut[1].lastHeardMillisecondsAgo ?? .max) < 1_000)
                 #expect(try await Self.metrics(lab, "a").contains(#"dnsfix_heartbeat_network_up{network="0"} 0"#))
+                let shown = try await runProcess(ProjectPaths.product("dnsfix"), ["status", "--control", pair.control("b")], timeout: 10)
+                #expect(shown.stdout.contains("heartbeat network 0: \(lab["b"].ipv4) -> \(lab["a"].ipv4) down, heard "), "\(shown)")
+                #expect(shown.stdout.contains("heartbeat network 1: \(lab["b"].networkIPv4[1]) -> \(lab["a"].networkIPv4[1]) up, heard "))
+                #expect(!shown.stdout.contains("duplicate"), "copies over the second network are no news")
                 for node in ["a", "b"] {
                     #expect(Self.logLines(pair, node, containing: "heartbeat network 0 (") == 2, "up once, down once: \(pair.logs())")
                 }
