@@ -66,7 +66,8 @@ struct Loop {
                     try await sendHeartbeat(machine.status)
                 case .dropped(let reason):
                     metrics.dropped(reason)
-                    logger.debug("heartbeat dropped: \(reason.rawValue)")
+                    // Copies over the other heartbeat networks are counted, not logged: one per heartbeat.
+                    if reason != .duplicate { logger.debug("heartbeat dropped: \(reason.rawValue)") }
                 }
             case .event(let event):
                 metrics.result(event)
