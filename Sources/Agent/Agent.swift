@@ -10,7 +10,8 @@ import VIPControl
 /// DNS and scripts run beside the loop and report back as events, so nothing blocks it.
 public enum Agent {
     enum Input: Sendable {
-        case datagram([UInt8])
+        /// A datagram that arrived over the heartbeat network with this index.
+        case datagram([UInt8], network: Int)
         case event(Event)
         case control(ControlRequest, CheckedContinuation<ControlReply, Never>)
         case signal(Int32)
@@ -19,8 +20,7 @@ public enum Agent {
     public static func run(_ plan: AgentPlan, logger: Logger) async throws {
         let (inputs, input) = AsyncStream<Input>.makeStream()
         let report: @Sendable (Event) -> Void = { input.yield(.event($0)) }
-        let link = try await HeartbeatLink(host: plan.node.address.description, port: plan.config.pair.heartbeat.port,
-                                           peerHost: plan.peer.address.description, logger: logger)
+        let links = try await HeartbeatLink.bindAll(plan.networks, port: plan.config.pair.heartbeat.port, logger: logger)
         let control = try await ControlServer.bind(path: plan.controlSocket)
         defer { try? FileManager.default.removeItem(atPath: plan.controlSocket) }
         let dns = DNSDriver(plan: plan, logger: logger)
@@ -30,11 +30,17 @@ public enum Agent {
         let healthApplication = HealthServer.application(host: health.host.isEmpty ? plan.node.address.description : health.host,
                                                          port: health.port, board: board, metrics: metrics)
         let signals = SignalSources([SIGTERM, SIGINT, SIGHUP]) { input.yield(.signal($0)) }
-        logger.notice("agent of pair \(plan.config.pair.name) starting as \(plan.node.name) (\(plan.node.address)), peer \(plan.peer.name) (\(plan.peer.address))")
+        let networks = plan.networks.map { "\($0.local) -> \($0.peer)" }.joined(separator: ", ")
+        logger.notice("""
+            agent of pair \(plan.config.pair.name) starting as \(plan.node.name) (\(plan.node.address)), \
+            peer \(plan.peer.name) (\(plan.peer.address)), heartbeats \(networks)
+            """)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await link.receive { input.yield(.datagram($0)) }
+            for link in links {
+                group.addTask {
+                    await link.receive { input.yield(.datagram($0, network: link.network.index)) }
+                }
             }
             group.addTask {
                 try await control.serve { line in
@@ -52,7 +58,8 @@ public enum Agent {
             }
             var loop = try Loop(plan: plan, logger: logger, input: input, report: report, dns: dns,
                                 board: board, metrics: metrics) { bytes in
-                await link.send(bytes)
+                // Every network carries every heartbeat; each link logs its own outage.
+                for link in links { await link.send(bytes) }
             }
             try await loop.run(inputs)
             group.cancelAll()

@@ -20,6 +20,7 @@ struct Loop {
     let metrics: AgentMetrics
     var machine: PairMachine
     var channel: PeerChannel
+    var networks: NetworkLiveness
     let clock = ContinuousClock()
     let started: ContinuousClock.Instant
     var timer: Task<Void, Never>?
@@ -43,6 +44,8 @@ struct Loop {
         self.send = send
         machine = PairMachine(settings: plan.machine)
         channel = PeerChannel(me: plan.node.name, peer: plan.peer.name, key: plan.pairKey, bootID: UInt64.random(in: 1...UInt64.max))
+        networks = NetworkLiveness(networks: plan.networks.count, deadTime: plan.machine.deadTime)
+        for network in plan.networks { metrics.network(network.index, up: false) }
         started = clock.now
         watch = try vip?.watch(report: report)
     }
@@ -53,8 +56,10 @@ struct Loop {
         try await feed(.start)
         for await item in inputs {
             switch item {
-            case .datagram(let bytes):
-                switch channel.open(bytes) {
+            case .datagram(let bytes, let network):
+                let received = channel.open(bytes)
+                if received.provesLink, let change = networks.heard(on: network, at: now) { note(change) }
+                switch received {
                 case .report(let report):
                     metrics.received()
                     try await feed(.heartbeat(report))
@@ -63,7 +68,8 @@ struct Loop {
                     try await sendHeartbeat(machine.status)
                 case .dropped(let reason):
                     metrics.dropped(reason)
-                    logger.debug("heartbeat dropped: \(reason.rawValue)")
+                    // Copies over the other heartbeat networks are counted, not logged: one per heartbeat.
+                    if reason != .duplicate { logger.debug("heartbeat dropped: \(reason.rawValue)") }
                 }
             case .event(let event):
                 // The timer that fired is spent: whatever the deadline is now, it needs a new one.
@@ -86,6 +92,7 @@ struct Loop {
                     try await feed(.stop(exiting: true))
                 }
             }
+            for change in networks.expire(at: now) { note(change) }
             board.publish(status)
             if let notifier {
                 notifier.loopTurned(startupOver: machine.role != .stop && !(machine.role == .wait && machine.waitReason == .startup),
@@ -105,6 +112,7 @@ struct Loop {
             guard machine.reload(new.machine) else { return }
             if new.config.scripts != plan.config.scripts { scripts = ScriptRunner(plan: new, logger: logger, report: report) }
             plan = new
+            networks.deadTime = plan.machine.deadTime
             logger.notice("SIGHUP: reloaded \(plan.config.source); labels now: \(machine.labels.map(\.rawValue).sorted())")
             try await sendHeartbeat(machine.status)
         case .failure(let refused):
@@ -152,11 +160,21 @@ struct Loop {
         try await send(channel.seal(status, fingerprint: plan.machine.fingerprint))
     }
 
-    /// Wakes the loop at the core's next deadline. Most events leave that deadline where it was (a
-    /// heartbeat from the peer moves only its own, later one), and then the sleeping timer is kept:
-    /// cancelling and replacing it costs two thread wake-ups per event, most of an idle agent's CPU.
+    /// A heartbeat network went down or came back: one line, not one per heartbeat.
+    private func note(_ change: NetworkLiveness.Change) {
+        let network = plan.networks[change.network]
+        metrics.network(change.network, up: change.up)
+        let what = change.up ? "up: the peer's heartbeats arrive over it"
+            : "down: nothing from the peer over it for \(ConfigDuration.format(plan.machine.deadTime))"
+        logger.notice("heartbeat network \(change.network) (\(network.local) -> \(network.peer)) \(what)")
+    }
+
+    /// Wakes the loop at the core's next deadline, or when a heartbeat network would go down. Most
+    /// events leave that deadline where it was (a heartbeat from the peer moves only later ones), and
+    /// then the sleeping timer is kept: cancelling and replacing it costs two thread wake-ups per
+    /// event, most of an idle agent's CPU.
     private mutating func arm() {
-        let deadline = machine.nextDeadline
+        let deadline = [machine.nextDeadline, networks.nextDeadline].compactMap { $0 }.min()
         if deadline == armedDeadline, deadline != nil { return }
         timer?.cancel()
         armedDeadline = deadline
@@ -190,6 +208,11 @@ struct Loop {
                                 pending: machine.dnsPending)
             },
             lastTransition: machine.lastTransition.map(\.description),
-            heartbeatsDropped: Dictionary(uniqueKeysWithValues: channel.drops.map { ($0.key.rawValue, $0.value) }))
+            heartbeatsDropped: Dictionary(uniqueKeysWithValues: channel.drops.map { ($0.key.rawValue, $0.value) }),
+            networks: plan.networks.map { network in
+                AgentStatus.Network(index: network.index, local: network.local.description, peer: network.peer.description,
+                                    up: networks.isUp[network.index],
+                                    lastHeardMillisecondsAgo: networks.lastHeard[network.index].map { (now - $0).milliseconds })
+            })
     }
 }

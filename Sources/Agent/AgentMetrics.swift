@@ -29,6 +29,12 @@ final class AgentMetrics: Sendable {
                              help: "Heartbeats dropped, by reason").increment(by: Int64(count))
     }
 
+    /// `dnsfix_heartbeat_network_up{network}`: 1 while the peer's heartbeats arrive over it.
+    func network(_ index: Int, up: Bool) {
+        registry.makeGauge(name: "dnsfix_heartbeat_network_up", labels: [("network", "\(index)")],
+                           help: "1 while the peer's heartbeats arrive over this heartbeat network").set(Double(up ? 1 : 0))
+    }
+
     func transition(to role: Role) {
         transitions.increment()
         for (state, gauge) in states { gauge.set(Double(state == role ? 1 : 0)) }

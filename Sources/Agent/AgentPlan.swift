@@ -36,6 +36,9 @@ public struct AgentPlan: Sendable {
         self.controlSocket = controlSocket
     }
 
+    /// The heartbeat networks to the peer, in network order.
+    public var networks: [HeartbeatNetwork] { HeartbeatNetwork.between(node, and: peer) }
+
     /// What the shared name must hold while this node is active: the VIP, or in DNS-only mode the
     /// node's own address.
     public var serviceAddresses: [IPAddress] {

@@ -51,6 +51,17 @@ public struct AgentStatus: Codable, Sendable, Equatable {
         public var pending: Bool
     }
 
+    /// One heartbeat network as this node sees it.
+    public struct Network: Codable, Sendable, Equatable {
+        public var index: Int
+        public var local: String
+        public var peer: String
+        /// A heartbeat of the peer arrived over it within the dead time.
+        public var up: Bool
+        /// Nil: nothing has arrived over it since the agent started.
+        public var lastHeardMillisecondsAgo: Int64?
+    }
+
     public var pair: String
     public var node: String
     public var state: String
@@ -63,6 +74,7 @@ public struct AgentStatus: Codable, Sendable, Equatable {
     public var dns: DNS?
     public var lastTransition: String?
     public var heartbeatsDropped: [String: Int]
+    public var networks: [Network]
 }
 
 /// The client side, for the `dnsfix` admin commands: a Unix socket, one request, one reply.

@@ -1,10 +1,12 @@
+import FailoverCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// Heartbeats on the wire: a UDP socket bound to this node's address, sending to the peer's.
+/// Heartbeats on one heartbeat network: a UDP socket bound to this node's address on it, sending to
+/// the peer's address there.
 ///
 /// A network fault must never stop the agent. The kernel refuses a send when there is no route, a
 /// blackhole or a firewall rule, and swift-nio closes a datagram channel on most such errors; so a
@@ -13,7 +15,13 @@ final class HeartbeatLink: Sendable {
     typealias Channel = NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
     typealias Writer = NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>
 
-    let host: String
+    /// A socket that cannot be bound, named by its network and address, so that an address missing
+    /// from this host is plain at start-up.
+    struct BindFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let network: HeartbeatNetwork
     let port: UInt16
     let peer: SocketAddress
     private let logger: Logger
@@ -30,12 +38,29 @@ final class HeartbeatLink: Sendable {
     }
 
     /// Binds the first socket: an address this node does not have is a start-up error.
-    init(host: String, port: UInt16, peerHost: String, logger: Logger) async throws {
-        self.host = host
+    init(_ network: HeartbeatNetwork, port: UInt16, logger: Logger) async throws {
+        self.network = network
         self.port = port
         self.logger = logger
-        peer = try SocketAddress(ipAddress: peerHost, port: Int(port))
-        first = NIOLockedValueBox(try await Self.open(host: host, port: port))
+        peer = try SocketAddress(ipAddress: network.peer.description, port: Int(port))
+        do {
+            first = NIOLockedValueBox(try await Self.open(host: network.local.description, port: port))
+        } catch {
+            throw BindFailure(description: "heartbeat network \(network.index): cannot listen on \(network.local) "
+                + "UDP port \(port) (is the address on this host?): \(error)")
+        }
+    }
+
+    /// Binds every network's socket; if one fails, those already bound are closed.
+    static func bindAll(_ networks: [HeartbeatNetwork], port: UInt16, logger: Logger) async throws -> [HeartbeatLink] {
+        var links: [HeartbeatLink] = []
+        do {
+            for network in networks { links.append(try await HeartbeatLink(network, port: port, logger: logger)) }
+        } catch {
+            for link in links { try? await link.first.withLockedValue { $0 }?.channel.close() }
+            throw error
+        }
+        return links
     }
 
     private static func open(host: String, port: UInt16) async throws -> Channel {
@@ -46,7 +71,7 @@ final class HeartbeatLink: Sendable {
             }
     }
 
-    private var peerText: String { peer.ipAddress ?? "\(peer)" }
+    private var peerText: String { "\(network.peer) (heartbeat network \(network.index))" }
 
     /// Sends one heartbeat if a socket is open; a refusal is logged, never thrown.
     func send(_ bytes: [UInt8]) async {
@@ -78,9 +103,9 @@ final class HeartbeatLink: Sendable {
         while !Task.isCancelled {
             if channel == nil {
                 do {
-                    channel = try await Self.open(host: host, port: port)
+                    channel = try await Self.open(host: network.local.description, port: port)
                 } catch {
-                    failed("the heartbeat socket on \(host):\(port) cannot be opened: \(error)")
+                    failed("the heartbeat socket on \(network.local) port \(port) cannot be opened: \(error)")
                     try? await Task.sleep(for: .seconds(1))
                     continue
                 }

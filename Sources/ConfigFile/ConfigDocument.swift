@@ -125,10 +125,15 @@ enum TOMLKeyLines {
     static func index(_ text: String) -> [String: Int] {
         var lines: [String: Int] = [:]
         var table = ""
+        var array: ArrayLines?
         for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = offset + 1
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
                 .map { $0.trimmingSpaces() } ?? ""
+            if var open = array {
+                array = open.scan(line[...], line: number, into: &lines) ? open : nil
+                continue
+            }
             if line.hasPrefix("[") {
                 let name = line.trimmingCharacters(["[", "]", " "])
                 table = name
@@ -139,8 +144,13 @@ enum TOMLKeyLines {
             let key = line[..<equals].trimmingSpaces().trimmingCharacters(["\"", "'"])
             let path = table.isEmpty ? key : "\(table).\(key)"
             lines[path] = lines[path] ?? number
-            // Keys of inline tables on this line: `heartbeat = { interval = "100ms" }`.
             let rest = line[line.index(after: equals)...]
+            if rest.trimmingSpaces().hasPrefix("[") {
+                var open = ArrayLines(path: path)
+                array = open.scan(rest, line: number, into: &lines) ? open : nil
+                continue
+            }
+            // Keys of inline tables on this line: `heartbeat = { interval = "100ms" }`.
             for field in rest.split(whereSeparator: { $0 == "{" || $0 == "," }) {
                 guard let inner = field.firstIndex(of: "=") else { continue }
                 let name = field[..<inner].trimmingSpaces()
@@ -148,6 +158,51 @@ enum TOMLKeyLines {
             }
         }
         return lines
+    }
+}
+
+/// The lines of an array's inline tables, which may span lines: `nodes = [ { name = "a" },` puts
+/// `pair.nodes.0` and `pair.nodes.0.name` on its line, so that an error in the second node names the
+/// second node's line.
+struct ArrayLines {
+    let path: String
+    private var depth = 0
+    private var element = -1
+    private var inString = false
+    private var token = ""
+
+    init(path: String) {
+        self.path = path
+    }
+
+    /// Reads one line of the array; false once the array is closed.
+    mutating func scan(_ text: Substring, line: Int, into lines: inout [String: Int]) -> Bool {
+        for character in text {
+            if inString {
+                if character == "\"" { inString = false }
+                continue
+            }
+            switch character {
+            case "\"": inString = true
+            case "[", "{":
+                depth += 1
+                token = ""
+                if character == "{" && depth == 2 {
+                    element += 1
+                    lines["\(path).\(element)"] = lines["\(path).\(element)"] ?? line
+                }
+            case "]", "}": depth -= 1
+            case ",": token = ""
+            case "=":
+                let field = token.trimmingSpaces()
+                if depth == 2, element >= 0, !field.isEmpty {
+                    lines["\(path).\(element).\(field)"] = lines["\(path).\(element).\(field)"] ?? line
+                }
+                token = ""
+            default: token.append(character)
+            }
+        }
+        return depth > 0
     }
 }
 

@@ -75,14 +75,13 @@ struct SecondCommand: ParsableCommand {
 enum StatusReport {
     static func print(_ status: AgentStatus) {
         let colour = isatty(1) == 1
-        func paint(_ state: String?) -> String {
-            guard let state else { return "silent" }
-            guard colour else { return state }
-            let code = switch state { case "PRIM", "ALONE": "32"; case "SECOND": "33"; default: "31" }
-            return "\u{1B}[\(code)m\(state)\u{1B}[0m"
+        func paint(_ text: String, code: String) -> String {
+            colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
         }
         func describe(_ state: String?, _ reason: String?) -> String {
-            paint(state) + (reason.map { " (\($0))" } ?? "")
+            guard let state else { return "silent" }
+            let code = switch state { case "PRIM", "ALONE": "32"; case "SECOND": "33"; default: "31" }
+            return paint(state, code: code) + (reason.map { " (\($0))" } ?? "")
         }
         var lines = ["pair \(status.pair), epoch \(status.epoch)" + (status.labels.isEmpty ? "" : ", labels: \(status.labels.joined(separator: " "))")]
         lines.append("  \(status.node) (this node): \(describe(status.state, status.waitReason))"
@@ -96,9 +95,17 @@ enum StatusReport {
                 ? (right ? " (right)" : " (should be \(dns.expected.joined(separator: " ")))") : "")
                 + (dns.pending ? ", update pending" : ""))
         }
+        for network in status.networks {
+            let heard = network.lastHeardMillisecondsAgo.map { ", heard \($0) ms ago" } ?? ", nothing heard"
+            lines.append("  heartbeat network \(network.index): \(network.local) -> \(network.peer) "
+                + paint(network.up ? "up" : "down", code: network.up ? "32" : "31") + heard)
+        }
         if let transition = status.lastTransition { lines.append("  last transition: \(transition)") }
-        if !status.heartbeatsDropped.isEmpty {
-            lines.append("  heartbeats dropped: " + status.heartbeatsDropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        // A copy of each heartbeat per extra network is the normal case: counted in the JSON and the
+        // metrics, not shown here as if something were wrong.
+        let dropped = status.heartbeatsDropped.filter { $0.key != HeartbeatDrop.duplicate.rawValue }
+        if !dropped.isEmpty {
+            lines.append("  heartbeats dropped: " + dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         for line in lines { Output.line(line) }
     }

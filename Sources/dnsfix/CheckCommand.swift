@@ -28,6 +28,9 @@ struct CheckCommand: ParsableCommand {
         Output.line("heartbeats: UDP port \(heartbeat.port) every \(ConfigDuration.format(heartbeat.interval)), "
             + "peer dead after \(heartbeat.deadAfter) missed (\(ConfigDuration.format(pair.deadTime))); "
             + "start-up wait \(ConfigDuration.format(pair.startupWait))")
+        let (first, second) = (pair.nodes[0], pair.nodes[1])
+        Output.line("heartbeat networks (\(first.name) <-> \(second.name)): "
+            + HeartbeatNetwork.between(first, and: second).map { "\($0.index): \($0.local) <-> \($0.peer)" }.joined(separator: ", "))
         if let keyFile = heartbeat.keyFile {
             do {
                 let key = try PairKeyFile.read(keyFile)

@@ -23,10 +23,10 @@ struct VIPPairTests {
         """
     }
 
-    static func holders(_ lab: NetworkLab) async throws -> [String] {
+    static func holders(_ lab: NetworkLab, vip: String = vip, interface: String = "eth1") async throws -> [String] {
         var holders: [String] = []
         for role in ["a", "b"] {
-            let shown = try await lab.run(in: role, ["ip", "-4", "-o", "addr", "show", "dev", "eth1"])
+            let shown = try await lab.run(in: role, ["ip", "-4", "-o", "addr", "show", "dev", interface])
             if shown.stdout.contains(" \(vip)/") { holders.append(role) }
         }
         return holders

@@ -136,6 +136,7 @@ import Testing
         let good = try await dnsfix(["check", "--config", path])
         #expect(good.status == 0, "\(good.stderr)")
         #expect(good.stdout.contains("VIP 192.0.2.50"))
+        #expect(good.stdout.contains("heartbeat networks (node-a <-> node-b): 0: 192.0.2.11 <-> 192.0.2.12\n"), "\(good.stdout)")
         #expect(good.stdout.contains("\(path): valid"))
 
         try valid.replacingOccurrences(of: "preference = \"node-a\"", with: "preference = true")

@@ -74,15 +74,66 @@ import Testing
         #expect(b.drops[.unverified] == 1)
     }
 
+    /// b, having verified a, and two messages that a sealed after that.
+    static func verifiedWithTwoMessages() -> (b: PeerChannel, first: [UInt8], second: [UInt8]) {
+        var (a, b) = pair()
+        handshake(&a, &b)
+        return (b, a.seal(status, fingerprint: fingerprint), a.seal(status, fingerprint: fingerprint))
+    }
+
     @Test func aReplayedOrReorderedMessageIsDropped() {
-        var (a, b) = Self.pair()
-        Self.handshake(&a, &b)
-        let first = a.seal(Self.status, fingerprint: Self.fingerprint)
-        let second = a.seal(Self.status, fingerprint: Self.fingerprint)
+        var (b, first, second) = Self.verifiedWithTwoMessages()
         #expect(Self.isReport(b.open(second)))
         #expect(b.open(first) == .dropped(.replayed))
-        #expect(b.open(second) == .dropped(.replayed))
-        #expect(b.drops[.replayed] == 2)
+        #expect(b.drops[.replayed] == 1)
+    }
+
+    @Test func theSameMessageOverASecondNetworkIsADuplicateNotAReplay() {
+        var (b, first, second) = Self.verifiedWithTwoMessages()
+        #expect(Self.isReport(b.open(first)))
+        #expect(b.open(first) == .dropped(.duplicate))
+        #expect(Self.isReport(b.open(second)))
+        #expect(b.open(second) == .dropped(.duplicate))
+        #expect(b.open(first) == .dropped(.duplicate), "the copy over a slower network, after a newer message")
+        #expect(b.drops[.duplicate] == 3)
+        #expect(b.drops[.replayed] == nil)
+        #expect(b.accepted == 3)
+    }
+
+    @Test func aCopyTooOldToTellFromARecordingIsAReplay() {
+        var (a, b) = Self.pair()
+        Self.handshake(&a, &b)
+        let early = a.seal(Self.status, fingerprint: Self.fingerprint)
+        #expect(Self.isReport(b.open(early)))
+        for _ in 0..<63 { _ = b.open(a.seal(Self.status, fingerprint: Self.fingerprint)) }
+        #expect(b.open(early) == .dropped(.duplicate), "63 messages later: still one of the last 64")
+        _ = b.open(a.seal(Self.status, fingerprint: Self.fingerprint))
+        #expect(b.open(early) == .dropped(.replayed))
+        #expect(b.accepted == 66)
+    }
+
+    @Test func aNewRunsFirstMessagesArriveTwiceWithoutHarm() {
+        var (a, b) = Self.pair()
+        let hello = a.seal(Self.status, fingerprint: Self.fingerprint)
+        #expect(b.open(hello) == .hello)
+        #expect(b.open(hello) == .hello, "each copy only earns a reply")
+        #expect(Self.isReport(a.open(b.seal(Self.status, fingerprint: Self.fingerprint))))
+        let verified = a.seal(Self.status, fingerprint: Self.fingerprint)
+        #expect(Self.isReport(b.open(verified)))
+        #expect(b.open(verified) == .dropped(.duplicate))
+        #expect(b.drops[.replayed] == nil)
+    }
+
+    @Test func onlyTheCurrentRunProvesANetwork() {
+        var (a, b) = Self.pair()
+        #expect(!b.open(a.seal(Self.status, fingerprint: Self.fingerprint)).provesLink, "a hello may be a recording")
+        #expect(a.open(b.seal(Self.status, fingerprint: Self.fingerprint)).provesLink)
+        let older = a.seal(Self.status, fingerprint: Self.fingerprint)
+        let latest = a.seal(Self.status, fingerprint: Self.fingerprint)
+        #expect(b.open(latest).provesLink)
+        #expect(b.open(latest).provesLink, "a copy over a second network proves that network")
+        #expect(!b.open(older).provesLink)
+        #expect(!b.open(Array("DX hello".utf8)).provesLink)
     }
 
     @Test func aRecordingFromAnEarlierRunOfThePeerIsNeverTrusted() {

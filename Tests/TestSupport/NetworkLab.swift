@@ -5,8 +5,9 @@ import Glibc
 #endif
 
 /// Network namespaces for tests and benchmarks: a switch namespace with a bridge, and hosts, each
-/// with an `eth1` whose veth peer sits on the bridge. Nothing is created in the root namespace.
-/// Addresses are from the documentation ranges only.
+/// with an `eth1` whose veth peer sits on the bridge. With a second network, a second bridge and an
+/// `eth2` on each host. Nothing is created in the root namespace. Addresses are from the
+/// documentation ranges only.
 public struct NetworkLab: Sendable {
     /// A host's namespace and the addresses on its eth1.
     public struct Host: Sendable {
@@ -14,6 +15,11 @@ public struct NetworkLab: Sendable {
         public let ipv4: String
         public let ipv6: String
         public let interface = "eth1"
+        /// The host's IPv4 address on each network: eth1 on 192.0.2.0/24, eth2 on 198.51.100.0/24.
+        public let networkIPv4: [String]
+        /// The host's veth port on each network's bridge, in the switch namespace: set it down to cut
+        /// the host off that network.
+        public let switchPorts: [String]
     }
 
     public let switchNamespace: String
@@ -24,29 +30,43 @@ public struct NetworkLab: Sendable {
     /// True when the process may create namespaces (root, in practice).
     public static var canRun: Bool { geteuid() == 0 }
 
-    /// Builds the lab with one host per role (host n gets 192.0.2.(10+n)/24 and 2001:db8::(10+n)/64),
-    /// runs `body`, and removes every namespace it made, also when `body` or the setup throws.
-    public static func with<T: Sendable>(roles: [String], _ body: (NetworkLab) async throws -> T) async throws -> T {
+    /// The IPv4 subnet of each network the lab can build, in order.
+    public static let networkPrefixes = ["192.0.2", "198.51.100"]
+
+    /// Builds the lab with one host per role (host n gets 192.0.2.(10+n)/24 and 2001:db8::(10+n)/64 on
+    /// eth1, and with `networks: 2` also 198.51.100.(10+n)/24 on eth2), runs `body`, and removes every
+    /// namespace it made, also when `body` or the setup throws.
+    public static func with<T: Sendable>(roles: [String], networks: Int = 1,
+                                         _ body: (NetworkLab) async throws -> T) async throws -> T {
+        precondition((1...networkPrefixes.count).contains(networks), "the lab has one or two networks")
         let prefix = "dfx\(getpid() % 100_000)\(String(UInt32.random(in: 0..<0xfff), radix: 16))"
         var created: [String] = []
         do {
             let switchName = prefix + "sw"
             try await ip(["netns", "add", switchName])
             created.append(switchName)
-            try await ip(["-n", switchName, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"])
-            try await ip(["-n", switchName, "link", "set", "br0", "up"])
+            for network in 0..<networks {
+                try await ip(["-n", switchName, "link", "add", "br\(network)", "type", "bridge", "mcast_snooping", "0"])
+                try await ip(["-n", switchName, "link", "set", "br\(network)", "up"])
+            }
             var hosts: [String: Host] = [:]
             for (number, role) in roles.enumerated() {
                 let namespace = prefix + role
                 try await ip(["netns", "add", namespace])
                 created.append(namespace)
-                let port = "p\(number)"
-                try await ip(["-n", switchName, "link", "add", port, "type", "veth", "peer", "name", "eth1", "netns", namespace])
-                try await ip(["-n", switchName, "link", "set", port, "master", "br0", "up"])
-                let host = Host(namespace: namespace, ipv4: "192.0.2.\(10 + number)", ipv6: "2001:db8::\(10 + number)")
+                let ports = (0..<networks).map { $0 == 0 ? "p\(number)" : "p\(number)n\($0)" }
+                let addresses = networkPrefixes.prefix(networks).map { "\($0).\(10 + number)" }
+                let host = Host(namespace: namespace, ipv4: addresses[0], ipv6: "2001:db8::\(10 + number)",
+                                networkIPv4: addresses, switchPorts: ports)
                 try await ip(["-n", namespace, "link", "set", "lo", "up"])
-                try await ip(["-n", namespace, "link", "set", "eth1", "up"])
-                try await ip(["-n", namespace, "addr", "add", host.ipv4 + "/24", "dev", "eth1"])
+                for network in 0..<networks {
+                    let interface = "eth\(network + 1)"
+                    try await ip(["-n", switchName, "link", "add", ports[network], "type", "veth", "peer", "name", interface,
+                                  "netns", namespace])
+                    try await ip(["-n", switchName, "link", "set", ports[network], "master", "br\(network)", "up"])
+                    try await ip(["-n", namespace, "link", "set", interface, "up"])
+                    try await ip(["-n", namespace, "addr", "add", addresses[network] + "/24", "dev", interface])
+                }
                 try await ip(["-n", namespace, "addr", "add", host.ipv6 + "/64", "dev", "eth1", "nodad"])
                 hosts[role] = host
             }
@@ -75,6 +95,12 @@ public struct NetworkLab: Sendable {
     /// Runs a command inside a host's namespace (`ip netns exec`), bounded by `timeout` seconds.
     public func run(in role: String, _ command: [String], timeout: Double = 20) async throws -> ProcessResult {
         try await runProcess("ip", ["netns", "exec", self[role].namespace] + command, timeout: timeout)
+    }
+
+    /// Cuts a host off a network, or joins it again, at its port on the switch (the host's own
+    /// interface loses its carrier, as when a cable is pulled).
+    public func setSwitchPort(of role: String, network: Int, up: Bool) async throws {
+        try await Self.ip(["-n", switchNamespace, "link", "set", self[role].switchPorts[network], up ? "up" : "down"])
     }
 
     /// The MAC of a host's eth1.

@@ -49,10 +49,13 @@ public enum ConfigLoader {
             guard let nodeName = try document.string("\(key).name"), !nodeName.isEmpty else {
                 throw document.error("\(key).name", "is required")
             }
-            nodes.append(NodeSettings(name: nodeName, address: try address(document, "\(key).address", required: true)!))
+            let address = try address(document, "\(key).address", required: true)!
+            nodes.append(NodeSettings(name: nodeName, address: address,
+                                      heartbeat: try heartbeatAddresses(document, "\(key).heartbeat") ?? [address]))
         }
         if nodes[0].name == nodes[1].name { throw document.error("pair.nodes", "the two nodes have the same name") }
         if nodes[0].address == nodes[1].address { throw document.error("pair.nodes", "the two nodes have the same address") }
+        try checkHeartbeatNetworks(document, nodes)
 
         let interval = try duration(document, "pair.heartbeat.interval") ?? ConfigDefaults.heartbeatInterval
         if interval <= .zero { throw document.error("pair.heartbeat.interval", "must be longer than zero") }

@@ -41,6 +41,9 @@ public struct DNSFixConfig: Sendable, Equatable {
 public struct NodeSettings: Sendable, Equatable {
     public var name: String
     public var address: IPAddress
+    /// This node's address on each heartbeat network, in network order: network i joins the i-th
+    /// address of each node. Default: the node's address alone.
+    public var heartbeat: [IPAddress]
 }
 
 public struct HeartbeatSettings: Sendable, Equatable {

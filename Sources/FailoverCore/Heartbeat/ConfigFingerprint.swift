@@ -8,7 +8,8 @@ public struct ConfigFingerprint: Equatable, Hashable, Sendable {
     public var identity: UInt32
     /// The preferred node: differing, a CONFLICT.
     public var preference: UInt32
-    /// Everything else both nodes should agree on: differing, UNSAFE.
+    /// Everything else both nodes should agree on, the heartbeat networks included (nodes that hear
+    /// each other can run, but each judges the networks by its own list): differing, UNSAFE.
     public var settings: UInt32
 
     public init(identity: UInt32 = 0, preference: UInt32 = 0, settings: UInt32 = 0) {
@@ -27,6 +28,12 @@ public struct ConfigFingerprint: Equatable, Hashable, Sendable {
             "interval=\(heartbeat.interval)", "dead_after=\(heartbeat.deadAfter)",
             "failback=\(config.pair.failbackDelay)", "startup=\(config.pair.startupWait)",
         ]
+        // Only when a node names its heartbeat networks, so that a pair on one network keeps the
+        // digest of agents that knew no other: both sides of a rolling upgrade still agree.
+        if config.pair.nodes.contains(where: { $0.heartbeat != [$0.address] }) {
+            let networks = config.pair.nodes.map { "\($0.name)/\($0.heartbeat.map(\.description).joined(separator: ","))" }
+            fields.append("heartbeat=\(networks.sorted())")
+        }
         if let vip = config.vip {
             fields.append("topology=\(vip.topology.map { "\($0.subnet)/\($0.interface)/\($0.cidrmask ?? -1)" })")
         }

@@ -38,8 +38,12 @@ public enum HeartbeatDrop: String, Error, Equatable, Sendable, CaseIterable {
     /// Unsigned, forged, or signed with another key.
     case badMAC = "bad_mac"
     case unknownNode = "unknown_node"
-    /// Older than a message already accepted from the peer.
+    /// Older than the last message accepted from the peer, and not a copy of a recent one: reordered
+    /// after a loss, or recorded and sent again.
     case replayed
+    /// A copy of a message accepted from the peer a moment ago: with several heartbeat networks every
+    /// heartbeat arrives once per network, so this is the normal case, not an attack.
+    case duplicate
     /// Authentic, but it does not yet echo this node's current run, so it may be a recording: it
     /// only earns a reply, whose echo the peer's next heartbeat must carry.
     case unverified

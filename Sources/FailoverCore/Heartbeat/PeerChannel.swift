@@ -3,22 +3,46 @@ import Crypto
 /// The authenticated, replay-proof link to the peer, for one run of this node: it seals outgoing
 /// heartbeats and opens incoming ones, counting everything it drops.
 ///
-/// Replay: within a run of the peer, sequence numbers must rise. A new run of the peer is believed
-/// only when its message echoes this node's current run (so it was made after this run began) and
-/// a later message of this run than any echo seen so far (so it is newer than the run it replaces).
-/// No clock is involved, so clock steps cannot open a window.
+/// Replay: within a run of the peer, sequence numbers must rise. A copy of one of the last 64
+/// messages accepted is counted as a `duplicate`, not `replayed`: with several heartbeat networks
+/// each message arrives once per network. A new run of the peer is believed only when its message echoes this node's current run
+/// (so it was made after this run began) and a later message of this run than any echo seen so far
+/// (so it is newer than the run it replaces). No clock is involved, so clock steps cannot open a
+/// window.
 public struct PeerChannel: Sendable {
     public enum Received: Equatable, Sendable {
         case report(PeerReport)
         /// Authentic but not yet tied to this run: answer at once, so the peer can echo it.
         case hello
         case dropped(HeartbeatDrop)
+
+        /// From the peer's current run, fresh or a copy of its latest message: the network it came
+        /// over carries the peer's heartbeats. A hello proves nothing (it may be a recording).
+        public var provesLink: Bool {
+            switch self {
+            case .report, .dropped(.duplicate): true
+            case .hello, .dropped: false
+            }
+        }
     }
 
     private struct Session: Sendable {
         var bootID: UInt64
         var lastSequence: UInt64
         var highestEcho: UInt64
+        /// Bit i set: message `lastSequence - i` was accepted. A copy of one of these is a duplicate:
+        /// it came again over another heartbeat network, perhaps after a newer one over a faster one.
+        var recent: UInt64 = 1
+
+        func accepted(_ sequence: UInt64) -> Bool {
+            let age = lastSequence - sequence
+            return age < UInt64(UInt64.bitWidth) && recent & (1 << age) != 0
+        }
+
+        mutating func advance(to sequence: UInt64) {
+            recent = recent << (sequence - lastSequence) | 1
+            lastSequence = sequence
+        }
     }
 
     public let me: String
@@ -54,8 +78,10 @@ public struct PeerChannel: Sendable {
         }
         guard heartbeat.node == peer else { return drop(.unknownNode) }
         if var current = session, current.bootID == heartbeat.bootID {
-            guard heartbeat.sequence > current.lastSequence else { return drop(.replayed) }
-            current.lastSequence = heartbeat.sequence
+            guard heartbeat.sequence > current.lastSequence else {
+                return drop(current.accepted(heartbeat.sequence) ? .duplicate : .replayed)
+            }
+            current.advance(to: heartbeat.sequence)
             if heartbeat.echo.bootID == bootID { current.highestEcho = max(current.highestEcho, heartbeat.echo.sequence) }
             session = current
             return accept(heartbeat)
