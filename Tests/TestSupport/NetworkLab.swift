@@ -40,11 +40,9 @@ public struct NetworkLab: Sendable {
                                          _ body: (NetworkLab) async throws -> T) async throws -> T {
         precondition((1...networkPrefixes.count).contains(networks), "the lab has one or two networks")
         let prefix = "dfx\(getpid() % 100_000)\(String(UInt32.random(in: 0..<0xfff), radix: 16))"
-        var created: [String] = []
-        do {
+        return try await NamespaceScope.with { namespaces in
             let switchName = prefix + "sw"
-            try await ip(["netns", "add", switchName])
-            created.append(switchName)
+            try await namespaces.add(switchName)
             for network in 0..<networks {
                 try await ip(["-n", switchName, "link", "add", "br\(network)", "type", "bridge", "mcast_snooping", "0"])
                 try await ip(["-n", switchName, "link", "set", "br\(network)", "up"])
@@ -52,8 +50,7 @@ public struct NetworkLab: Sendable {
             var hosts: [String: Host] = [:]
             for (number, role) in roles.enumerated() {
                 let namespace = prefix + role
-                try await ip(["netns", "add", namespace])
-                created.append(namespace)
+                try await namespaces.add(namespace)
                 let ports = (0..<networks).map { $0 == 0 ? "p\(number)" : "p\(number)n\($0)" }
                 let addresses = networkPrefixes.prefix(networks).map { "\($0).\(10 + number)" }
                 let host = Host(namespace: namespace, ipv4: addresses[0], ipv6: "2001:db8::\(10 + number)",
@@ -70,18 +67,7 @@ public struct NetworkLab: Sendable {
                 try await ip(["-n", namespace, "addr", "add", host.ipv6 + "/64", "dev", "eth1", "nodad"])
                 hosts[role] = host
             }
-            let result = try await body(NetworkLab(switchNamespace: switchName, hosts: hosts))
-            await remove(created)
-            return result
-        } catch {
-            await remove(created)
-            throw error
-        }
-    }
-
-    private static func remove(_ namespaces: [String]) async {
-        for namespace in namespaces.reversed() {
-            _ = try? await runProcess("ip", ["netns", "del", namespace], timeout: 10)
+            return try await body(NetworkLab(switchNamespace: switchName, hosts: hosts))
         }
     }
 

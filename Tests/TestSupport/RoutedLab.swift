@@ -27,18 +27,15 @@ public struct RoutedLab: Sendable {
     public static func with<T: Sendable>(roles: [String], _ body: (RoutedLab) async throws -> T) async throws -> T {
         precondition(roles.count == subnets.count, "a routed lab joins exactly two hosts")
         let prefix = "dfr\(getpid() % 100_000)\(String(UInt32.random(in: 0..<0xfff), radix: 16))"
-        var created: [String] = []
-        do {
+        return try await NamespaceScope.with { namespaces in
             let router = prefix + "rt"
-            try await NetworkLab.ip(["netns", "add", router])
-            created.append(router)
+            try await namespaces.add(router)
             try await NetworkLab.ip(["-n", router, "link", "set", "lo", "up"])
             _ = try await runProcess("ip", ["netns", "exec", router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"], timeout: 10)
             var hosts: [String: Host] = [:]
             for (number, role) in roles.enumerated() {
                 let namespace = prefix + role
-                try await NetworkLab.ip(["netns", "add", namespace])
-                created.append(namespace)
+                try await namespaces.add(namespace)
                 let subnet = subnets[number]
                 let host = Host(namespace: namespace, address: "\(subnet).\(10 + number)", gateway: "\(subnet).1")
                 let port = "r\(number)"
@@ -52,18 +49,7 @@ public struct RoutedLab: Sendable {
                 }
                 hosts[role] = host
             }
-            let result = try await body(RoutedLab(routerNamespace: router, hosts: hosts))
-            await remove(created)
-            return result
-        } catch {
-            await remove(created)
-            throw error
-        }
-    }
-
-    private static func remove(_ namespaces: [String]) async {
-        for namespace in namespaces.reversed() {
-            _ = try? await runProcess("ip", ["netns", "del", namespace], timeout: 10)
+            return try await body(RoutedLab(routerNamespace: router, hosts: hosts))
         }
     }
 }
