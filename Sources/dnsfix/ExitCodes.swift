@@ -14,6 +14,8 @@ enum DNSFixExit: Int32 {
     case unreachable = 4
     /// Another host answers for the VIP: nothing was plumbed.
     case conflict = 5
+    /// `vip status`: a VIP is not plumbed on this host.
+    case notPlumbed = 6
 
     static func code(for error: Error) -> DNSFixExit {
         switch error {

@@ -69,6 +69,10 @@ struct VIPCommand: ParsableCommand {
 
         func run() throws {
             let config = try target.config()
+            // systemd's ExecStopPost runs this for every pair: a DNS-only pair has nothing to remove.
+            if target.address.isEmpty, let config, config.vip == nil {
+                return Output.line("nothing to remove: \(config.source) has no [vip] (DNS-only mode)")
+            }
             let controller = try vipCall { () throws(VIPError) in try VIPController() }
             for address in try target.addresses(config: config) {
                 let removed = try vipCall { () throws(VIPError) in
@@ -84,7 +88,8 @@ struct VIPCommand: ParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show where the VIP is plumbed on this host.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show where the VIP is plumbed on this host; exit 6 when it is not plumbed here.")
 
         @OptionGroup var target: VIPTargetOptions
 
@@ -114,6 +119,7 @@ struct VIPCommand: ParsableCommand {
                 }
             }
             if json { Output.json(reports) }
+            if reports.contains(where: \.plumbed.isEmpty) { throw ExitCode(DNSFixExit.notPlumbed.rawValue) }
         }
     }
 

@@ -47,12 +47,23 @@ struct VIPCommandTests {
 
             let status = try await dnsfix(lab, in: "a", ["status", "--config", config, "--json"])
             #expect(status.stdout.contains(#""interface":"eth1","label":"eth1:dfx","plumbedByDNSFix":true,"prefixLength":32"#))
+            #expect(status.status == 0)
 
             let held = Task { try await TCPPeers.connect(lab, from: "client", to: Lab.vip4, hold: 8) }
             #expect(try await Lab.waitForConnection(lab, in: "a", to: Lab.vip4))
             let unplumbed = try await dnsfix(lab, in: "a", ["unplumb", "--config", config, "--reset-connections"])
             #expect(unplumbed.stdoutLines == ["removed 192.0.2.50/32 from eth1", "removed 2001:db8::50/128 from eth1"])
             #expect(try await held.value == ["a", "reset"])
+            let gone = try await dnsfix(lab, in: "a", ["status", "--config", config])
+            #expect(gone.status == 6, "not plumbed here: \(gone)")
+
+            // systemd's ExecStopPost runs unplumb for every pair: a DNS-only pair has nothing to remove.
+            let dnsOnly = (config as NSString).deletingLastPathComponent + "/dns-only.toml"
+            try String(try String(contentsOfFile: config, encoding: .utf8).split(separator: "[vip]")[0])
+                .appending("[dns]\nname = \"app.example.test.\"\n").write(toFile: dnsOnly, atomically: true, encoding: .utf8)
+            let nothing = try await dnsfix(lab, in: "a", ["unplumb", "--config", dnsOnly, "--node", "node-a"])
+            #expect(nothing.status == 0, "\(nothing)")
+            #expect(nothing.stdout.contains("nothing to remove"))
 
             let onB = try await dnsfix(lab, in: "b", ["plumb", "--address", Lab.vip4, "--interface", "eth1", "--announce", "1"])
             #expect(onB.succeeded, "\(onB)")
