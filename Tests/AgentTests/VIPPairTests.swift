@@ -71,6 +71,28 @@ struct VIPPairTests {
         }
     }
 
+    /// What systemd does after any end of the agent, SIGKILL included: the unit's ExecStopPost line,
+    /// run as written in ops/systemd/dnsfix.service.in, leaves nothing answering on the VIP.
+    @Test func theUnitsStopStepRemovesTheVIPAKilledAgentLeft() async throws {
+        let template = try String(contentsOfFile: ProjectPaths.root + "/ops/systemd/dnsfix.service.in", encoding: .utf8)
+        let line = try #require(template.split(separator: "\n").first { $0.hasPrefix("ExecStopPost=") })
+        try await NetworkLab.with(roles: ["a", "b"]) { lab in
+            try await withAgents(config: Self.config(lab: lab), namespaces: ["a": lab["a"].namespace]) { pair in
+                let command = line.dropFirst("ExecStopPost=".count).split(separator: " ").map {
+                    $0.replacingOccurrences(of: "@BINDIR@/dnsfix", with: ProjectPaths.product("dnsfix"))
+                        .replacingOccurrences(of: "@SYSCONFDIR@/dnsfix/dnsfix.toml", with: pair.directory + "/dnsfix.toml")
+                } + ["--node", "a"]
+                try await pair.start("a")
+                #expect(await pair.waitUntil(seconds: 4) { pair.status("a")?.holdsVIP == true }, "\(pair.logs())")
+                await pair.kill("a")
+                #expect(try await Self.holders(lab) == ["a"], "kill -9 leaves the VIP in the kernel")
+                let stopped = try await lab.run(in: "a", command)
+                #expect(stopped.succeeded, "\(stopped)")
+                #expect(try await Self.holders(lab).isEmpty)
+            }
+        }
+    }
+
     @Test func aWrongHeartbeatKeyIsRejectedAndCounted() async throws {
         try await NetworkLab.with(roles: ["a", "b"]) { lab in
             let namespaces = ["a": lab["a"].namespace, "b": lab["b"].namespace]
