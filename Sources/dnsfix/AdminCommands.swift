@@ -100,6 +100,9 @@ enum StatusReport {
             lines.append("  heartbeat network \(network.index): \(network.local) -> \(network.peer) "
                 + paint(network.up ? "up" : "down", code: network.up ? "32" : "31") + heard)
         }
+        for label in status.labels.compactMap(ConfigLabel.init(rawValue:)) {
+            lines.append("  " + paint(label.rawValue, code: "31") + ": \(label.advice)")
+        }
         if let transition = status.lastTransition { lines.append("  last transition: \(transition)") }
         // A copy of each heartbeat per extra network is the normal case: counted in the JSON and the
         // metrics, not shown here as if something were wrong.

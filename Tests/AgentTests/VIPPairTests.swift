@@ -137,6 +137,9 @@ struct VIPPairTests {
                 #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
                 #expect(pair.status("a")?.labels == ["CONFLICT"])
                 #expect(pair.status("b")?.labels == ["CONFLICT"])
+                let shown = try await runProcess(ProjectPaths.product("dnsfix"), ["status", "--control", pair.control("b")])
+                #expect(shown.stdout.contains("labels: CONFLICT"), "\(shown)")
+                #expect(shown.stdout.contains("CONFLICT: the two config files name different preferred nodes"), "\(shown)")
                 #expect(try await Self.holders(lab) == ["a"], "the preference is ignored: the smaller name wins")
 
                 // b's file corrected, SIGHUP: the fingerprints agree again on both nodes at once.

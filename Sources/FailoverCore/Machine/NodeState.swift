@@ -93,6 +93,15 @@ public enum ConfigLabel: String, Sendable, CaseIterable {
     case unsafe = "UNSAFE"
     /// The VIP or the shared name differ: neither node may manage them.
     case broken = "BROKEN"
+
+    /// What the label means and what the operator should do, for `dnsfix status`.
+    public var advice: String {
+        switch self {
+        case .conflict: "the two config files name different preferred nodes: the preference is ignored; make the files equal"
+        case .unsafe: "the two config files differ in timing, heartbeat networks or scripts: make the files equal"
+        case .broken: "the two config files differ in the VIP or the shared name: nothing is taken over; make the files equal"
+        }
+    }
 }
 
 /// What a node says about itself in every heartbeat.
