@@ -213,6 +213,7 @@ struct Loop {
                 AgentStatus.Network(index: network.index, local: network.local.description, peer: network.peer.description,
                                     up: networks.isUp[network.index],
                                     lastHeardMillisecondsAgo: networks.lastHeard[network.index].map { (now - $0).milliseconds })
-            })
+            },
+            takingOver: machine.status.activating)
     }
 }

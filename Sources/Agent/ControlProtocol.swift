@@ -75,6 +75,9 @@ public struct AgentStatus: Codable, Sendable, Equatable {
     public var lastTransition: String?
     public var heartbeatsDropped: [String: Int]
     public var networks: [Network]
+    /// Claiming, plumbing or starting the service, before the state says ALONE or PRIM (nil: an
+    /// agent from before this field).
+    public var takingOver: Bool?
 }
 
 /// The client side, for the `dnsfix` admin commands: a Unix socket, one request, one reply.

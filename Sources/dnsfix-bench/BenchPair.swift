@@ -26,7 +26,7 @@ final class BenchPair: @unchecked Sendable {
             try ([
                 """
                 [pair]
-                name = "bench"
+                name = "app"
                 nodes = [ { name = "a", address = "\(lab["a"].ipv4)" }, { name = "b", address = "\(lab["b"].ipv4)" } ]
                 heartbeat = { interval = "100ms", dead_after = 3, key_file = "pair.key" }
                 """,
