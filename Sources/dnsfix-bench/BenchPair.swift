@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import Foundation
+import Synchronization
 import TestSupport
 
 /// The two agents of the benchmarks: started with `ip netns exec`, killed and stopped by PID.
@@ -8,6 +9,7 @@ final class BenchPair: @unchecked Sendable {
     let directory: String
     let lab: NetworkLab
     private var agents: [String: BackgroundProcess] = [:]
+    private let running = Mutex<Set<String>>([])
 
     private init(directory: String, lab: NetworkLab) {
         self.directory = directory
@@ -23,14 +25,7 @@ final class BenchPair: @unchecked Sendable {
         do {
             try (Data(repeating: 0x5a, count: 32).base64EncodedString() + "\n")
                 .write(toFile: directory + "/pair.key", atomically: true, encoding: .utf8)
-            try ([
-                """
-                [pair]
-                name = "app"
-                nodes = [ { name = "a", address = "\(lab["a"].ipv4)" }, { name = "b", address = "\(lab["b"].ipv4)" } ]
-                heartbeat = { interval = "100ms", dead_after = 3, key_file = "pair.key" }
-                """,
-            ] + sections).joined(separator: "\n\n").write(toFile: directory + "/dnsfix.toml", atomically: true, encoding: .utf8)
+            try pair.writeConfig("dnsfix.toml", sections: sections)
             try await pair.restart("a")
             try await pair.restart("b")
             let result = try await body(pair)
@@ -42,35 +37,56 @@ final class BenchPair: @unchecked Sendable {
         }
     }
 
+    /// Writes a config file beside the pair's own: the [pair] section, then `sections`.
+    func writeConfig(_ name: String, sections: [String], pairExtra: String = "") throws {
+        try ([
+            """
+            [pair]
+            name = "app"
+            nodes = [ { name = "a", address = "\(lab["a"].ipv4)" }, { name = "b", address = "\(lab["b"].ipv4)" } ]
+            heartbeat = { interval = "100ms", dead_after = 3, key_file = "pair.key" }
+            \(pairExtra)
+            """,
+        ] + sections).joined(separator: "\n\n").write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+    }
+
     func control(_ node: String) -> String { directory + "/\(node).sock" }
+
+    /// Whether the node's agent process lives (stopped with SIGSTOP counts as living).
+    func isRunning(_ node: String) -> Bool { running.withLock { $0.contains(node) } }
+
+    func signal(_ node: String, _ number: Int32) { agents[node]?.signal(number) }
 
     /// The agent's PID (`ip netns exec` execs the agent in its own process).
     func pid(_ node: String) -> Int32? { agents[node]?.pid }
 
-    func restart(_ node: String) async throws {
+    /// Starts (or starts again) a node's agent, with the pair's config or another written beside it.
+    func restart(_ node: String, config: String = "dnsfix.toml") async throws {
         let command = ["netns", "exec", lab[node].namespace, ProjectPaths.product("dnsfix"), "agent", "--config",
-                       directory + "/dnsfix.toml", "--node", node, "--control", control(node), "--log-level", "warning"]
+                       directory + "/" + config, "--node", node, "--control", control(node), "--log-level", "warning"]
         agents[node] = try await BackgroundProcess.start("ip", command, log: directory + "/\(node).log")
+        running.withLock { _ = $0.insert(node) }
     }
 
     func kill(_ node: String) async {
         agents[node]?.signal(SIGKILL)
         _ = await agents[node]?.waitForExit(seconds: 5)
+        running.withLock { _ = $0.remove(node) }
     }
 
     func status(_ node: String) -> AgentStatus? {
         try? ControlClient.send(ControlRequest(command: .status), to: control(node), timeout: 1).status
     }
 
-    /// Waits (at most 10 s) until one node is PRIM and the other SECOND; returns (active, standby).
-    func settled() async throws -> (String, String) {
-        for _ in 0..<200 {
+    /// Waits (at most `seconds`) until one node is PRIM and the other SECOND; returns (active, standby).
+    func settled(seconds: Double = 10) async throws -> (String, String) {
+        for _ in 0..<Int(seconds * 20) {
             let states = ["a", "b"].map { status($0)?.state }
             if states == ["PRIM", "SECOND"] { return ("a", "b") }
             if states == ["SECOND", "PRIM"] { return ("b", "a") }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw ValidationError("the pair did not settle within 10 s; logs in \(directory)")
+        throw ValidationError("the pair did not settle within \(seconds) s; logs in \(directory)")
     }
 
     /// When `condition` first held, asking every 5 ms for at most `seconds`.
