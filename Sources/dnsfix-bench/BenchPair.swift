@@ -105,8 +105,10 @@ final class BenchPair: @unchecked Sendable {
         }
     }
 
+    /// Runs in a task of its own, so that the agents are stopped also when the benchmark was cancelled.
     func stop() async {
-        for agent in agents.values { await agent.stop() }
+        let agents = Array(agents.values)
+        await Task { for agent in agents { await agent.stop() } }.value
         try? FileManager.default.removeItem(atPath: directory)
     }
 }

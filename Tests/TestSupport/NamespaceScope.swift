@@ -20,10 +20,15 @@ final class NamespaceScope: @unchecked Sendable {
         }
     }
 
+    /// Runs in a task of its own: a cancelled task (Ctrl-C in a benchmark) cannot start processes,
+    /// and the namespaces must go all the same.
     private func removeAll() async {
-        for namespace in created.reversed() {
-            _ = try? await runProcess("ip", ["netns", "del", namespace], timeout: 10)
-        }
+        let namespaces = created.reversed()
         created = []
+        await Task {
+            for namespace in namespaces {
+                _ = try? await runProcess("ip", ["netns", "del", namespace], timeout: 10)
+            }
+        }.value
     }
 }
