@@ -18,54 +18,46 @@ extension AgentBenchmark {
 
     static func measureWithDNS(runs: Int, fenceRuns: Int) async throws -> DNSResults {
         let vip = try IPAddress("192.0.2.50")
-        return try await NetworkLab.with(roles: ["client", "a", "b", "dns"]) { lab in
-            let placement = DNSServerPlacement.inNamespace(lab["dns"].namespace, address: lab["dns"].ipv4)
-            return try await withDNSServer(.bind, placement: placement) { server in
-                let heard = HeardAnnouncements()
-                let listener = try await inNamespace(lab["client"].namespace) { try AnnouncementListener(address: vip, interface: "eth1") }
-                let capture = CaptureThread(listener: listener, heard: heard)
-                defer { capture.stop() }
-                var macs: [String: MACAddress] = [:]
-                for node in ["a", "b"] { macs[node] = MACAddress(try await lab.mac(of: node)) }
-                let primary = PrimaryWatch(lab: lab, server: server)
-                var results = DNSResults()
+        return try await Bed.with(vip: vip) { bed in
+            let (lab, server, heard, macs) = (bed.lab, bed.server, bed.heard, bed.macs)
+            let primary = PrimaryWatch(lab: lab, server: server)
+            var results = DNSResults()
 
-                try await BenchPair.with(lab, sections: [vipSection(vip), dnsSection(server)]) { pair in
-                    for _ in 0..<runs {
-                        let (active, standby) = try await pair.settled()
-                        let killed = ContinuousClock.now
-                        async let ownerNamed = primary.firstTime(seconds: 3) { primary.owner()?.hasPrefix("node=\(standby) ") == true }
-                        await pair.kill(active)
-                        results.takeoverWithArbiter.record(try heard.first(after: killed, from: macs[standby], seconds: 3) - killed)
-                        results.ownerRecord.record(try await ownerNamed - killed)
-                        try await pair.restart(active)
-                    }
-                    for _ in 0..<fenceRuns {
-                        let (active, standby) = try await pair.settled()
-                        let cut = ContinuousClock.now
-                        try await pair.isolate(active, from: [lab[standby].ipv4, lab["dns"].ipv4])
-                        try await pair.isolate(standby, from: [lab[active].ipv4])
-                        let dropped = try await pair.firstTime(seconds: 5) { pair.status(active)?.holdsVIP == false }
-                        let taken = try heard.first(after: cut, from: macs[standby], seconds: 5)
-                        results.fenced.record(dropped - cut)
-                        results.overlap.record(max(.zero, dropped - taken))
-                        try await pair.isolate(active, from: [lab[standby].ipv4, lab["dns"].ipv4], undo: true)
-                        try await pair.isolate(standby, from: [lab[active].ipv4], undo: true)
-                    }
+            try await BenchPair.with(lab, sections: [vipSection(vip), dnsSection(server)]) { pair in
+                for _ in 0..<runs {
+                    let (active, standby) = try await pair.settled()
+                    let killed = ContinuousClock.now
+                    async let ownerNamed = primary.firstTime(seconds: 3) { primary.owner()?.hasPrefix("node=\(standby) ") == true }
+                    await pair.kill(active)
+                    results.takeoverWithArbiter.record(try heard.first(after: killed, from: macs[standby], seconds: 3) - killed)
+                    results.ownerRecord.record(try await ownerNamed - killed)
+                    try await pair.restart(active)
                 }
-                try await BenchPair.with(lab, sections: [dnsSection(server)]) { pair in
-                    for _ in 0..<runs {
-                        let (active, standby) = try await pair.settled()
-                        let killed = ContinuousClock.now
-                        let survivor = lab[standby].ipv4
-                        async let named = primary.firstTime(seconds: 3) { primary.sharedName() == [survivor] }
-                        await pair.kill(active)
-                        results.dnsOnly.record(try await named - killed)
-                        try await pair.restart(active)
-                    }
+                for _ in 0..<fenceRuns {
+                    let (active, standby) = try await pair.settled()
+                    let cut = ContinuousClock.now
+                    try await pair.isolate(active, from: [lab[standby].ipv4, lab["dns"].ipv4])
+                    try await pair.isolate(standby, from: [lab[active].ipv4])
+                    let dropped = try await pair.firstTime(seconds: 5) { pair.status(active)?.holdsVIP == false }
+                    let taken = try heard.first(after: cut, from: macs[standby], seconds: 5)
+                    results.fenced.record(dropped - cut)
+                    results.overlap.record(max(.zero, dropped - taken))
+                    try await pair.isolate(active, from: [lab[standby].ipv4, lab["dns"].ipv4], undo: true)
+                    try await pair.isolate(standby, from: [lab[active].ipv4], undo: true)
                 }
-                return results
             }
+            try await BenchPair.with(lab, sections: [dnsSection(server)]) { pair in
+                for _ in 0..<runs {
+                    let (active, standby) = try await pair.settled()
+                    let killed = ContinuousClock.now
+                    let survivor = lab[standby].ipv4
+                    async let named = primary.firstTime(seconds: 3) { primary.sharedName() == [survivor] }
+                    await pair.kill(active)
+                    results.dnsOnly.record(try await named - killed)
+                    try await pair.restart(active)
+                }
+            }
+            return results
         }
     }
 

@@ -8,7 +8,7 @@ struct Bench: AsyncParsableCommand {
         commandName: "dnsfix-bench",
         abstract: "Benchmarks of dnsfix against the tools operators use today, measured side by side in one run.",
         subcommands: [UpdateBenchmark.self, AuditBenchmark.self, VIPBenchmark.self, AgentBenchmark.self, TimelineDemo.self,
-                      FaultSuite.self, SoakBenchmark.self, TestBed.self]
+                      FaultSuite.self, SoakBenchmark.self, TestBed.self, FailoverBenchmark.self]
     )
 
     /// Ctrl-C or SIGTERM cancels the command instead of killing the process, so that what it built

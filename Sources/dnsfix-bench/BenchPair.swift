@@ -32,7 +32,9 @@ final class BenchPair: @unchecked Sendable {
             await pair.stop()
             return result
         } catch {
-            await pair.stop()
+            // The agents' logs explain the failure: they stay.
+            await pair.stop(keepingLogs: true)
+            FileHandle.standardError.write(Data("the agents' config and logs are kept in \(directory)\n".utf8))
             throw error
         }
     }
@@ -106,9 +108,9 @@ final class BenchPair: @unchecked Sendable {
     }
 
     /// Runs in a task of its own, so that the agents are stopped also when the benchmark was cancelled.
-    func stop() async {
+    func stop(keepingLogs: Bool = false) async {
         let agents = Array(agents.values)
         await Task { for agent in agents { await agent.stop() } }.value
-        try? FileManager.default.removeItem(atPath: directory)
+        if !keepingLogs { try? FileManager.default.removeItem(atPath: directory) }
     }
 }

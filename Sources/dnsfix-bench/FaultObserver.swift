@@ -17,7 +17,8 @@ final class FaultObserver: Sendable {
     static let nodes = ["a", "b"]
     private let holding = Mutex<[Bool]>([false, false])
     private let samples = Mutex<[Sample]>([])
-    private let answers = Mutex<[(at: ContinuousClock.Instant, served: Bool)]>([])
+    /// Each try of the client: when it ended and which node answered (nil: none).
+    private let answers = Mutex<[(at: ContinuousClock.Instant, by: String?)]>([])
     private let stopped = Atomic<Bool>(false)
     private let disturbance = Mutex<ContinuousClock.Instant>(.now)
 
@@ -42,8 +43,8 @@ final class FaultObserver: Sendable {
         Thread { [self] in
             guard (try? enterNamespace(lab["client"].namespace)) != nil else { return }
             while !stopped.load(ordering: .acquiring) {
-                let served = DemoService.ask(vip.description) != nil
-                answers.withLock { $0.append((.now, served)) }
+                let node = DemoService.ask(vip.description)
+                answers.withLock { $0.append((.now, node)) }
                 usleep(10_000)
             }
         }.start()
@@ -78,12 +79,17 @@ final class FaultObserver: Sendable {
         return samples.withLock { $0.first { $0.at >= time && $0.holds[index] }?.at }
     }
 
+    /// When `node` first answered the client at or after `time`.
+    func firstServed(by node: String, after time: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        answers.withLock { $0.first { $0.at >= time && $0.by == node }?.at }
+    }
+
     /// The longest time the client went without an answer from the VIP, from `time` on.
     func longestOutage(after time: ContinuousClock.Instant) -> Duration {
         var longest = Duration.zero
         var lastServed = time
         for answer in answers.withLock({ $0 }) where answer.at >= time {
-            if answer.served {
+            if answer.by != nil {
                 longest = max(longest, answer.at - lastServed)
                 lastServed = answer.at
             }

@@ -9,16 +9,25 @@ struct RestingUsage {
     var anonymousMB: Double
 
     static func measure(pid: Int32, seconds: Int) async throws -> RestingUsage {
+        try await measure(pids: [pid], seconds: seconds)
+    }
+
+    /// The processes of one daemon together (keepalived runs as a parent and a VRRP child).
+    static func measure(pids: [Int32], seconds: Int) async throws -> RestingUsage {
         let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
-        let before = try cpuTicks(pid)
+        let before = try pids.map(cpuTicks).reduce(0, +)
         let started = ContinuousClock.now
         try await Task.sleep(for: .seconds(seconds))
         let elapsed = ContinuousClock.now - started
-        let used = Double(try cpuTicks(pid) - before) / ticksPerSecond
+        let used = Double(try pids.map(cpuTicks).reduce(0, +) - before) / ticksPerSecond
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        return RestingUsage(cpuPercent: used / wall * 100, residentMB: try kilobytes("VmRSS", in: status) / 1024,
-                            anonymousMB: try kilobytes("RssAnon", in: status) / 1024)
+        var resident = 0.0, anonymous = 0.0
+        for pid in pids {
+            let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+            resident += try kilobytes("VmRSS", in: status)
+            anonymous += try kilobytes("RssAnon", in: status)
+        }
+        return RestingUsage(cpuPercent: used / wall * 100, residentMB: resident / 1024, anonymousMB: anonymous / 1024)
     }
 
     /// utime + stime: fields 14 and 15, counted after the command name's closing parenthesis.

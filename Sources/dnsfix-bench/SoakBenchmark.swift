@@ -41,24 +41,33 @@ struct SoakBenchmark: AsyncParsableCommand {
                     let observer = FaultObserver(lab: lab, vip: vip, isRunning: pair.isRunning)
                     defer { observer.stop() }
                     var readings: [Reading] = []
+                    var overlapsBefore = 0
                     let started = ContinuousClock.now
                     while ContinuousClock.now - started < .seconds(minutes * 60) {
                         try await Task.sleep(for: .seconds(swapEvery))
                         let (active, standby) = try await pair.settled()
-                        _ = try ControlClient.send(ControlRequest(command: .swap), to: pair.control(active))
+                        let reply = try ControlClient.send(ControlRequest(command: .swap), to: pair.control(active))
                         var exchanged = false
                         for _ in 0..<250 where !exchanged {
                             exchanged = (try? await pair.settled()).map { $0 == (standby, active) } ?? false
                             if !exchanged { try await Task.sleep(for: .milliseconds(20)) }
                         }
                         try await Task.sleep(for: .milliseconds(300))
-                        let clean = exchanged && observer.holders == [standby] && observer.overlaps.isEmpty
+                        let holders = observer.holders
+                        let overlaps = observer.overlaps.count
+                        var problems: [String] = []
+                        if let refused = reply.refused { problems.append("refused: \(refused)") }
+                        if !exchanged { problems.append("the roles did not exchange within 5 s") }
+                        if holders != [standby] { problems.append("the VIP is on \(holders), not on \(standby) alone") }
+                        if overlaps > overlapsBefore { problems.append("both held the VIP") }
+                        overlapsBefore = overlaps
+                        let clean = problems.isEmpty
                         readings.append(Reading(seconds: Int((ContinuousClock.now - started).components.seconds),
                                                 residentKB: ["a", "b"].map { Self.status(pair.pid($0), "VmRSS") },
                                                 descriptors: ["a", "b"].map { Self.descriptors(pair.pid($0)) },
                                                 swapClean: clean))
                         let last = readings[readings.count - 1]
-                        print("\(last.seconds) s: swap \(clean ? "clean" : "NOT CLEAN"), resident KB \(last.residentKB), "
+                        print("\(last.seconds) s: swap \(clean ? "clean" : "NOT CLEAN (\(problems.joined(separator: "; ")))"), resident KB \(last.residentKB), "
                             + "descriptors \(last.descriptors)")
                     }
                     return readings
