@@ -58,9 +58,15 @@ public final class VIPController {
         if ownAddresses.contains(address) { throw .ownAddress(address, interface: interface ?? "this host") }
         if let interface { _ = try route.link(named: interface) }
         let present = try route.addresses().filter { $0.address == address && (interface == nil || $0.interface == interface) }
-        if resetConnections, !present.isEmpty { _ = try ConnectionReset.resetConnections(from: address) }
+        // A kernel without SOCK_DESTROY cannot reset the connections: the address goes all the same
+        // (a VIP left behind is the worse fault), then the reset's failure is reported.
+        var resetFailure: VIPError?
+        if resetConnections, !present.isEmpty {
+            do { _ = try ConnectionReset.resetConnections(from: address) } catch { resetFailure = error }
+        }
         var removed: [PlumbedAddress] = []
         for entry in present where try route.delete(entry) { removed.append(PlumbedAddress(entry)) }
+        if let resetFailure { throw resetFailure }
         return removed
     }
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import DNSModel
+import FailoverCore
 
 #if canImport(Glibc)
 import Glibc
@@ -31,6 +33,11 @@ struct DNSFix: AsyncParsableCommand {
                 try command.run()
             }
         } catch let failure as CommandFailure {
+            failure.report()
+            Glibc.exit(failure.code.rawValue)
+        } catch let error where error is ConfigError || error is DNSModelError {
+            // A config or key file that does not parse: FILE:LINE and exit 2, from any subcommand.
+            let failure = CommandFailure(error)
             failure.report()
             Glibc.exit(failure.code.rawValue)
         } catch {

@@ -3,6 +3,7 @@ import FailoverCore
 import Foundation
 import Logging
 import Testing
+import TestSupport
 @testable import Agent
 
 /// The restart scripts run for real: no shell between, their environment, their exit status, the
@@ -77,6 +78,60 @@ import Testing
         #expect(try problem("not base64!\n") == "\(path): the heartbeat key is not base64 (make one with: openssl rand -base64 32)")
         #expect(try problem(Data(repeating: 1, count: 16).base64EncodedString()) == "\(path): the heartbeat key has 16 bytes; it needs at least 32")
         #expect(try problem(Data(repeating: 1, count: 32).base64EncodedString() + "\n") == nil)
+    }
+
+    /// From the binary: a config or a TSIG key file that does not parse is exit 2 with the file and line.
+    @Test func aBadConfigOrKeyFileStopsTheAgentWithExitTwo() async throws {
+        let directory = NSTemporaryDirectory() + "dnsfix-bad-input-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "[pair]\nname = \"x\"\n".write(toFile: directory + "/bad.toml", atomically: true, encoding: .utf8)
+        let badConfig = try await runProcess(ProjectPaths.product("dnsfix"), ["agent", "--config", directory + "/bad.toml"])
+        #expect(badConfig.status == 2)
+        #expect(badConfig.stderr.hasPrefix("dnsfix: error: \(directory)/bad.toml:1: pair.nodes: "), "\(badConfig)")
+
+        try "key \"k\" { algorithm hmac-sha256; secret \"zz\"; };\n".write(toFile: directory + "/bad.key", atomically: true, encoding: .utf8)
+        try AgentHarness.key(0x11).write(toFile: directory + "/pair.key", atomically: true, encoding: .utf8)
+        try """
+            [pair]
+            name = "app"
+            nodes = [ { name = "a", address = "127.0.0.11" }, { name = "b", address = "127.0.0.12" } ]
+            heartbeat = { key_file = "pair.key" }
+            [dns]
+            name = "app.example.test."
+            key_file = "\(directory)/bad.key"
+            """.write(toFile: directory + "/key.toml", atomically: true, encoding: .utf8)
+        let badKey = try await runProcess(ProjectPaths.product("dnsfix"), ["agent", "--config", directory + "/key.toml", "--node", "a"])
+        #expect(badKey.status == 2)
+        #expect(badKey.stderr.contains("bad.key line 1: the secret of key k. is not valid base64"), "\(badKey)")
+    }
+
+    @Test func aReloadTakesTheFenceAndTheReconcileIntervalButNotTheSharedName() throws {
+        let path = NSTemporaryDirectory() + "dnsfix-reload-\(getpid())-\(UInt32.random(in: 0..<UInt32.max)).toml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        func config(_ dns: String) -> String {
+            """
+            [pair]
+            name = "app"
+            nodes = [ { name = "a", address = "127.0.0.11" }, { name = "b", address = "127.0.0.12" } ]
+            [dns]
+            \(dns)
+            """
+        }
+        try config("name = \"app.example.test.\"").write(toFile: path, atomically: true, encoding: .utf8)
+        let loaded = try ConfigLoader.load(text: try String(contentsOfFile: path, encoding: .utf8), file: path)
+        let plan = try AgentPlan(config: loaded, node: try #require(loaded.node(named: "a")), pairKey: [], tsigKey: nil,
+                                 controlSocket: "")
+        try config("name = \"app.example.test.\"\nfence = \"5s\"\nreconcile = \"10s\"").write(toFile: path, atomically: true, encoding: .utf8)
+        let reloaded = try ConfigReload.read(plan).get()
+        #expect(reloaded.machine.fence == .seconds(5))
+        #expect(reloaded.machine.reconcileInterval == .seconds(10))
+        try config("name = \"other.example.test.\"").write(toFile: path, atomically: true, encoding: .utf8)
+        guard case .failure(let refused) = ConfigReload.read(plan) else {
+            Issue.record("a new shared name was taken")
+            return
+        }
+        #expect(refused.description.contains("[dns] changed: restart the agent to apply"))
     }
 
     @Test func anAgentThatIsNotRunningIsNamed() {

@@ -98,8 +98,10 @@ public enum ConfigLabel: String, Sendable, CaseIterable {
     public var advice: String {
         switch self {
         case .conflict: "the two config files name different preferred nodes: the preference is ignored; make the files equal"
-        case .unsafe: "the two config files differ in timing, heartbeat networks or scripts: make the files equal"
-        case .broken: "the two config files differ in the VIP or the shared name: nothing is taken over; make the files equal"
+        case .unsafe: "the two config files differ in the nodes, heartbeat timing or networks, failback, the VIP's topology "
+            + "or the DNS settings: make the files equal"
+        case .broken: "the two config files differ in the pair's name, the VIP or the shared name: nothing is taken over; "
+            + "make the files equal"
         }
     }
 }
