@@ -129,13 +129,13 @@ final class VIPDriver: @unchecked Sendable {
     }
 
     private func unplumb(resetConnections: Bool) -> Event {
-        do {
-            let controller = try vipController()
-            for placement in placements {
-                _ = try controller.unplumb(placement.address, interface: placement.interface, resetConnections: resetConnections)
+        // Each address on its own: a failure with one must not leave the other plumbed.
+        for placement in placements {
+            do {
+                _ = try vipController().unplumb(placement.address, interface: placement.interface, resetConnections: resetConnections)
+            } catch {
+                logger.error("unplumbing \(placement.address) failed: \(error)")
             }
-        } catch {
-            logger.error("unplumbing failed: \(error)")
         }
         held = false
         generation += 1
