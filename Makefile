@@ -23,7 +23,7 @@ build:
 manual: build
 	swift build -c $(CONFIGURATION) --product generate-manual
 	mkdir -p .build/manual
-	.build/$(CONFIGURATION)/generate-manual-tool $(BUILT) --output-directory .build/manual
+	.build/$(CONFIGURATION)/generate-manual $(BUILT) --output-directory .build/manual
 
 install: all
 	install -D -m 0755 $(BUILT) $(DESTDIR)$(BINDIR)/dnsfix
