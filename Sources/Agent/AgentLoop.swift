@@ -140,6 +140,8 @@ struct Loop {
                 input.yield(.event(.vipPlumbed))
             } else if case .unplumbVIP = action {
                 input.yield(.event(.vipUnplumbed))
+            } else {
+                input.yield(.event(.slateCleaned))
             }
         case .runScript(let script):
             scripts.enqueue(script, ScriptRunner.Context(state: "\(machine.role)", epoch: machine.status.epoch))
@@ -214,6 +216,6 @@ struct Loop {
                                     up: networks.isUp[network.index],
                                     lastHeardMillisecondsAgo: networks.lastHeard[network.index].map { (now - $0).milliseconds })
             },
-            takingOver: machine.status.activating)
+            takingOver: machine.status.activating, eligible: machine.status.eligible)
     }
 }

@@ -78,6 +78,9 @@ public struct AgentStatus: Codable, Sendable, Equatable {
     /// Claiming, plumbing or starting the service, before the state says ALONE or PRIM (nil: an
     /// agent from before this field).
     public var takingOver: Bool?
+    /// Whether the election may pick this node now: false while it starts from a clean slate or a
+    /// barrier holds it in WAIT (nil: an agent from before this field).
+    public var eligible: Bool?
 }
 
 /// The client side, for the `dnsfix` admin commands: a Unix socket, one request, one reply.

@@ -61,6 +61,7 @@ final class VIPDriver: @unchecked Sendable {
             switch action {
             case .cleanSlate:
                 removeEverywhere()
+                report(.slateCleaned)
             case .plumbVIP(let probe):
                 report(plumb(probe: probe))
             case .unplumbVIP(let resetConnections):

@@ -12,7 +12,7 @@ public final class SimWorld {
         case deliver(to: Int, bytes: [UInt8], generation: Int)
         case tick(node: Int, incarnation: Int)
         case result(node: Int, incarnation: Int, Event)
-        case vip(node: Int, incarnation: Int, plumbed: Bool)
+        case vip(node: Int, incarnation: Int, plumbed: Bool, answer: Event)
         case dnsArrives(node: Int, incarnation: Int, Action)
         case check(Check)
     }
@@ -129,11 +129,11 @@ public final class SimWorld {
         case .result(let index, let incarnation, let event):
             guard nodes[index].incarnation == incarnation else { return }
             feed(index, event)
-        case .vip(let index, let incarnation, let plumbed):
+        case .vip(let index, let incarnation, let plumbed, let answer):
             guard nodes[index].incarnation == incarnation else { return }
             nodes[index].vip = plumbed
             checker.observe(self)
-            feed(index, plumbed ? .vipPlumbed : .vipUnplumbed)
+            feed(index, answer)
         case .dnsArrives(let index, let incarnation, let request):
             let answer = dns.answer(request, arbiter: parameters.arbiter)
             note("dns \(Self.names[index]) \(request) -> \(answer)")
@@ -171,11 +171,14 @@ public final class SimWorld {
         let incarnation = nodes[index].incarnation
         switch action {
         case .cleanSlate:
-            nodes[index].vip = false
+            queue.push(.vip(node: index, incarnation: incarnation, plumbed: false, answer: .slateCleaned),
+                       at: now + random.duration(parameters.vipLatency))
         case .plumbVIP:
-            queue.push(.vip(node: index, incarnation: incarnation, plumbed: true), at: now + random.duration(parameters.vipLatency))
+            queue.push(.vip(node: index, incarnation: incarnation, plumbed: true, answer: .vipPlumbed),
+                       at: now + random.duration(parameters.vipLatency))
         case .unplumbVIP:
-            queue.push(.vip(node: index, incarnation: incarnation, plumbed: false), at: now + random.duration(parameters.vipLatency))
+            queue.push(.vip(node: index, incarnation: incarnation, plumbed: false, answer: .vipUnplumbed),
+                       at: now + random.duration(parameters.vipLatency))
         case .runScript(let script):
             let succeeded = nodes[index].failingScripts.remove(script) == nil
             queue.push(.result(node: index, incarnation: incarnation, .scriptFinished(script, succeeded: succeeded)),

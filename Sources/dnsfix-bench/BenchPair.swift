@@ -27,6 +27,7 @@ final class BenchPair: @unchecked Sendable {
                 .write(toFile: directory + "/pair.key", atomically: true, encoding: .utf8)
             try pair.writeConfig("dnsfix.toml", sections: sections)
             try await pair.restart("a")
+            await pair.untilCandidate("a")
             try await pair.restart("b")
             let result = try await body(pair)
             await pair.stop()
@@ -68,6 +69,15 @@ final class BenchPair: @unchecked Sendable {
                        directory + "/" + config, "--node", node, "--control", control(node), "--log-level", "warning"]
         agents[node] = try await BackgroundProcess.start("ip", command, log: directory + "/\(node).log")
         running.withLock { _ = $0.insert(node) }
+    }
+
+    /// Until the node's agent answers and has started from a clean slate (at most 5 s): started
+    /// first, it is then the election's candidate when its peer starts.
+    func untilCandidate(_ node: String) async {
+        for _ in 0..<100 {
+            if let status = status(node), status.eligible == true || status.waitReason != "startup" { return }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     func kill(_ node: String) async {

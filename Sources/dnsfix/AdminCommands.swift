@@ -86,6 +86,7 @@ enum StatusReport {
         var lines = ["pair \(status.pair), epoch \(status.epoch)" + (status.labels.isEmpty ? "" : ", labels: \(status.labels.joined(separator: " "))")]
         lines.append("  \(status.node) (this node): \(describe(status.state, status.waitReason))"
             + (status.takingOver == true ? ", taking over" : "")
+            + (status.eligible == false && status.state != "STOP" ? ", cannot take over now" : "")
             + (status.holdsVIP && !status.vip.isEmpty ? ", holds the VIP \(status.vip.joined(separator: " "))" : ""))
         let heard = status.peer.lastHeardMillisecondsAgo.map { ", heard \($0) ms ago" } ?? ""
         lines.append("  \(status.peer.name) (peer): \(describe(status.peer.state, status.peer.waitReason))\(heard)")

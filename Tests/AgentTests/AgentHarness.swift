@@ -26,12 +26,20 @@ final class AgentHarness: @unchecked Sendable {
     func control(_ node: String) -> String { directory + "/\(node).sock" }
 
     /// `environment`: variables set for the agent alone (through `env`, which execs it: the PID stays the agent's).
+    /// Returns once the agent answers and has started from a clean slate (at most 5 s), so that of two
+    /// agents started one after the other the first is a candidate when the second starts.
     func start(_ node: String, config: String = "dnsfix.toml", environment: [String: String] = [:]) async throws {
         var command = [ProjectPaths.product("dnsfix"), "agent", "--config", directory + "/" + config, "--node", node,
                        "--control", control(node), "--log-level", "debug"]
         if !environment.isEmpty { command = ["env"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + command }
         if let namespace = namespaces[node] { command = ["ip", "netns", "exec", namespace] + command }
-        agents[node] = try await BackgroundProcess.start(command[0], Array(command.dropFirst()), log: directory + "/\(node).log")
+        let agent = try await BackgroundProcess.start(command[0], Array(command.dropFirst()), log: directory + "/\(node).log")
+        agents[node] = agent
+        _ = await waitUntil(seconds: 5) {
+            guard !agent.hasExited else { return true }
+            guard let status = status(node) else { return false }
+            return status.eligible == true || status.waitReason != "startup"
+        }
     }
 
     func kill(_ node: String) async {

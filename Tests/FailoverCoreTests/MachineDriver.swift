@@ -22,6 +22,12 @@ struct MachineDriver {
         return last
     }
 
+    /// The agent starts and the VIP layer confirms the clean slate.
+    mutating func start() {
+        on(.start)
+        if machine.settings.hasVIP { on(.slateCleaned) }
+    }
+
     /// The peer's heartbeat.
     @discardableResult
     mutating func peer(_ role: Role, epoch: UInt64, activating: Bool = false, eligible: Bool = true,
@@ -49,7 +55,7 @@ struct MachineDriver {
 
     /// Started, heard a standby peer, won the election, plumbed: PRIM under epoch 1.
     mutating func primWithSecond() {
-        on(.start)
+        start()
         peer(.wait, epoch: 0, reason: .startup)
         peer(.second, epoch: 1)
         on(.vipPlumbed)
@@ -66,7 +72,7 @@ struct MachineDriver {
 
     /// Started alone, claimed the pair at the arbiter after the start-up wait: ALONE under epoch 1.
     mutating func aloneAfterStartup() {
-        on(.start)
+        start()
         on(.tick, after: .seconds(1))
         on(.ownerRead(nil))
         on(.ownerWritten)
@@ -76,7 +82,7 @@ struct MachineDriver {
 
     /// Started, heard an active peer: SECOND.
     mutating func secondOfPrim() {
-        on(.start)
+        start()
         peer(.prim, epoch: 1)
     }
 }

@@ -12,6 +12,25 @@ import Testing
         #expect(node.last.contains(.sendHeartbeat(node.machine.status)))
     }
 
+    @Test func nothingIsDecidedBeforeTheCleanSlateIsConfirmed() {
+        var node = MachineDriver()
+        node.on(.start)
+        node.peer(.prim, epoch: 1)
+        #expect(node.role == .wait, "a VIP an earlier run left here may still be plumbed")
+        #expect(!node.machine.status.eligible)
+        node.on(.slateCleaned)
+        #expect(node.role == .second)
+    }
+
+    @Test func noTakeoverAfterTheStartUpWaitBeforeTheCleanSlateIsConfirmed() {
+        var node = MachineDriver(MachineDriver.settings(arbiter: false))
+        node.on(.start)
+        node.on(.tick, after: .seconds(5))
+        #expect(node.role == .wait && node.did.isEmpty)
+        node.on(.slateCleaned)
+        #expect(node.did == [.plumbVIP(probe: true)])
+    }
+
     @Test func waitToSecondWhenThePeerIsActive() {
         var node = MachineDriver()
         node.secondOfPrim()
@@ -21,7 +40,7 @@ import Testing
 
     @Test func theElectionWinnerAnnouncesThenPlumbsOnlyOnThePeersAnswer() {
         var node = MachineDriver()
-        node.on(.start)
+        node.start()
         node.peer(.wait, epoch: 0, reason: .startup)
         #expect(node.machine.status.activating)
         #expect(node.machine.status.epoch == 1)
@@ -39,7 +58,7 @@ import Testing
 
     @Test func theElectionLoserStandsBy() {
         var node = MachineDriver(MachineDriver.settings(preference: "b"))
-        node.on(.start)
+        node.start()
         node.peer(.wait, epoch: 0, reason: .startup)
         #expect(node.role == .second)
         #expect(!node.machine.status.activating)
@@ -47,7 +66,7 @@ import Testing
 
     @Test func twoAnnouncementsCrossAndTheLoserWithdraws() {
         var node = MachineDriver(MachineDriver.settings(preference: "b"))
-        node.on(.start)
+        node.start()
         node.peer(.wait, epoch: 0, eligible: false, reason: .interfaceDown)
         #expect(node.machine.status.activating, "the preferred peer is not eligible: a takes over")
         node.peer(.wait, epoch: 1, activating: true, reason: .startup)
@@ -57,7 +76,7 @@ import Testing
 
     @Test func startupWaitOverClaimsAtTheArbiterBeforePlumbing() {
         var node = MachineDriver()
-        node.on(.start)
+        node.start()
         node.on(.tick, after: .seconds(1))
         #expect(node.did == [.readOwner])
         node.on(.ownerRead(OwnerClaim(node: "b", epoch: 4)))
@@ -74,7 +93,7 @@ import Testing
 
     @Test func startupWaitOverWithoutTheArbiterPlumbsAtOnce() {
         var node = MachineDriver(MachineDriver.settings(arbiter: false))
-        node.on(.start)
+        node.start()
         node.on(.tick, after: .seconds(1))
         #expect(node.did == [.plumbVIP(probe: true)])
     }
@@ -207,7 +226,7 @@ import Testing
 
     @Test func aFailingStartPrimSendsTheNodeToWaitNotPrim() {
         var node = MachineDriver()
-        node.on(.start)
+        node.start()
         node.peer(.wait, epoch: 0, reason: .startup)
         node.peer(.second, epoch: 1)
         node.on(.vipPlumbed)
@@ -221,7 +240,7 @@ import Testing
 
     @Test func aConflictingHostBarsPlumbingThenItTriesAgain() {
         var node = MachineDriver(MachineDriver.settings(arbiter: false))
-        node.on(.start)
+        node.start()
         node.on(.tick, after: .seconds(1))
         node.on(.vipPlumbFailed(conflict: true))
         #expect(node.reason == .vipConflict)
@@ -270,7 +289,7 @@ import Testing
 
     @Test func aBrokenConfigBarsTheStandby() {
         var node = MachineDriver()
-        node.on(.start)
+        node.start()
         node.peer(.wait, epoch: 0, reason: .startup, fingerprint: ConfigFingerprint(identity: 9, preference: 2, settings: 3))
         #expect(node.reason == .brokenConfig)
         #expect(node.machine.labels == [.broken])
@@ -278,7 +297,7 @@ import Testing
 
     @Test func aConflictingPreferenceIsIgnored() {
         var node = MachineDriver(MachineDriver.settings(preference: "b"))
-        node.on(.start)
+        node.start()
         node.peer(.wait, epoch: 0, reason: .startup, fingerprint: ConfigFingerprint(identity: 1, preference: 7, settings: 3))
         #expect(node.machine.labels == [.conflict])
         #expect(node.machine.status.activating, "without the preference, the smaller name wins")
@@ -286,7 +305,7 @@ import Testing
 
     @Test func otherDifferencesAreUnsafeButRun() {
         var node = MachineDriver()
-        node.on(.start)
+        node.start()
         node.peer(.prim, epoch: 1, fingerprint: ConfigFingerprint(identity: 1, preference: 2, settings: 8))
         #expect(node.machine.labels == [.unsafe])
         #expect(node.role == .second)
@@ -324,7 +343,7 @@ import Testing
 
     @Test func theDNSServerDownDoesNotStopTheActiveNodeWithItsPeer() {
         var node = MachineDriver()
-        node.on(.start)
+        node.start()
         node.peer(.wait, epoch: 0, reason: .startup)
         node.peer(.second, epoch: 1)
         node.on(.vipPlumbed)
@@ -345,7 +364,7 @@ import Testing
 
     @Test func anUnreachableArbiterIsAskedAgainWithAGrowingBackOff() {
         var node = MachineDriver()
-        node.on(.start)
+        node.start()
         node.on(.tick, after: .seconds(1))
         var gaps: [Int64] = []
         var askedAt = node.now

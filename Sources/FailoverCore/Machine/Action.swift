@@ -1,6 +1,7 @@
 /// What the core asks the shell to do. Results come back as events.
 public enum Action: Equatable, Sendable {
-    /// Remove the VIP wherever it lingers on this host (at start; no event comes back).
+    /// Remove the VIP wherever it lingers on this host (at start, and when it appears on a node that
+    /// does not hold it); answered by `slateCleaned`.
     case cleanSlate
     /// Plumb and announce the VIP, probing first for another host that answers for it when the
     /// peer has not just said that it let the VIP go; answered by `vipPlumbed` or `vipPlumbFailed`.

@@ -25,6 +25,8 @@ public enum Event: Equatable, Sendable {
     /// The VIP appeared on this host (plumbed by hand, or by another tool); harmless while this node
     /// holds it, a second holder otherwise.
     case vipAppeared
+    /// The clean slate is done (or failed and was logged: plumbing will then fail on its own).
+    case slateCleaned
     case interfaceDown
     case interfaceUp
 

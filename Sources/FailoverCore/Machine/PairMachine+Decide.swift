@@ -13,6 +13,7 @@ extension PairMachine {
 
     /// What bars this node from taking the VIP now, if anything.
     func barrier(_ now: MonotonicTime) -> WaitReason? {
+        if cleaningSlate { return .startup }
         if linkDown { return .interfaceDown }
         if failedScript != nil { return .scriptFailed }
         if labels.contains(.broken), livePeer(at: now) != nil { return .brokenConfig }

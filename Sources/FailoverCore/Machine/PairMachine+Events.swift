@@ -53,6 +53,8 @@ extension PairMachine {
                 effects.because("the VIP was plumbed by someone else on a node that does not hold it: removing it")
                 effects.actions.append(.cleanSlate)
             }
+        case .slateCleaned:
+            cleaningSlate = false
         case .interfaceDown:
             linkDown = true
         case .interfaceUp:
@@ -99,7 +101,10 @@ extension PairMachine {
         failedScript = nil
         arbiter.heardPeer = false
         effects.because(reason)
-        if settings.hasVIP { effects.actions.append(.cleanSlate) }
+        if settings.hasVIP {
+            cleaningSlate = true
+            effects.actions.append(.cleanSlate)
+        }
         effects.actions.append(.runScript(.prestart))
     }
 

@@ -20,6 +20,9 @@ public struct PairMachine: Sendable {
     var swapRequested = false
     var forced = false
     var linkDown = false
+    /// From a start until the clean slate is confirmed: a VIP an earlier run left in this host's
+    /// kernel must be gone before the node stands by or takes over.
+    var cleaningSlate = false
     var failedScript: Script?
     var exitWhenStopped = false
 
