@@ -13,7 +13,8 @@ struct DNSFix: AsyncParsableCommand {
         abstract: "DNS-integrated failover for two-node pairs.",
         discussion: """
             Exit codes of update: 0 done or nothing to do, 1 refused or failed, 2 usage or config error, \
-            3 prerequisite failed (compare-and-swap lost), 4 DNS server unreachable. \
+            3 prerequisite failed (compare-and-swap lost), 4 DNS server unreachable, \
+            6 (--check) the primary does not hold what was asked. \
             Of audit: 0 clean, 1 findings, 2 error. Of check: 0 valid, 2 invalid.
             Of vip: 0 done, 1 failed, 2 usage or config error, 5 address conflict (another host answers for the VIP), \
             6 not plumbed on this host (vip status).

@@ -14,8 +14,9 @@ enum DNSFixExit: Int32 {
     case unreachable = 4
     /// Another host answers for the VIP: nothing was plumbed.
     case conflict = 5
-    /// `vip status`: a VIP is not plumbed on this host.
-    case notPlumbed = 6
+    /// What a monitor asked about is not in place: `vip status`, a VIP not plumbed on this host;
+    /// `update --check`, records the primary does not hold (nothing was changed).
+    case notInPlace = 6
 
     static func code(for error: Error) -> DNSFixExit {
         switch error {
@@ -46,6 +47,12 @@ struct CommandFailure: Error {
         self.code = code
         self.message = "\(error)"
         self.json = json
+    }
+
+    /// An exit code whose reason the command has already printed.
+    init(silent code: DNSFixExit) {
+        self.code = code
+        self.message = ""
     }
 
     init(usage message: String, json: Bool = false) {

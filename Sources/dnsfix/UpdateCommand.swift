@@ -14,7 +14,8 @@ struct UpdateCommand: ParsableCommand {
             config, and the addresses are the VIP (or, in DNS-only mode, this node's own address).
 
             Exit codes: 0 done or nothing to do, 1 refused or failed, 2 usage or config error, \
-            3 prerequisite failed (--expect-current did not match: nothing changed), 4 server unreachable.
+            3 prerequisite failed (--expect-current did not match: nothing changed), 4 server unreachable, \
+            6 (--check only) the primary does not hold what was asked.
             """
     )
 
@@ -49,6 +50,11 @@ struct UpdateCommand: ParsableCommand {
     @Flag(help: "Print the update in nsupdate syntax and send nothing.")
     var dryRun = false
 
+    @Flag(help: ArgumentHelp("Change nothing: exit 0 when the primary already holds what is asked, 6 when not.",
+                             discussion: "For monitors (an OCF agent's monitor action): asks the primary, "
+                                 + "never a cache; 'holds' means an update would send nothing."))
+    var check = false
+
     @Flag(help: "Print the outcome as JSON.")
     var json = false
 
@@ -65,6 +71,9 @@ struct UpdateCommand: ParsableCommand {
     }
 
     private func perform() throws {
+        if check && dryRun {
+            throw CommandFailure(usage: "give either --check or --dry-run, not both")
+        }
         let config = try configOptions.load()
         let settings = config?.dns
         guard let nameText = name ?? settings?.name.description else {
@@ -89,6 +98,10 @@ struct UpdateCommand: ParsableCommand {
         let zone = givenZone ?? foundZone
         let registrar = Registrar(client: client)
 
+        if check {
+            try verify(registration, registrar: registrar, zone: zone)
+            return
+        }
         if dryRun {
             let plans = try registrar.plan(registration, zone: zone)
             report(UpdateReport(registration, server: client.server, sent: plans, dryRun: true, final: nil))
@@ -140,6 +153,8 @@ struct UpdateReport: Encodable {
     var addresses: [String]
     var server: String
     var dryRun: Bool
+    /// Set by --check: `status` is then "ok" or "differs", and `messages` what an update would send.
+    var check: Bool?
     var changed: Bool
     /// Each UPDATE message sent (or, with --dry-run, that would be sent), in nsupdate syntax.
     var messages: [String]

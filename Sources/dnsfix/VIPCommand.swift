@@ -119,7 +119,7 @@ struct VIPCommand: ParsableCommand {
                 }
             }
             if json { Output.json(reports) }
-            if reports.contains(where: \.plumbed.isEmpty) { throw ExitCode(DNSFixExit.notPlumbed.rawValue) }
+            if reports.contains(where: \.plumbed.isEmpty) { throw ExitCode(DNSFixExit.notInPlace.rawValue) }
         }
     }
 
