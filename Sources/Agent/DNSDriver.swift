@@ -14,8 +14,7 @@ final class DNSDriver: @unchecked Sendable {
     private let addresses: [IPAddress]
     private let managesPointers: Bool
     private let arbiter: Bool
-    /// The nodes' own names (`<node>.<zone>`), which must never carry the VIP: the duplicate
-    /// registration that hand-written failover scripts leave behind.
+    /// The nodes' names: the VIP is taken off their own names (PairNameRegistration).
     private let nodeLabels: [String]
     private let vips: [IPAddress]
     private let logger: Logger
@@ -127,19 +126,16 @@ final class DNSDriver: @unchecked Sendable {
     }
 
     private func register(_ claim: OwnerClaim) -> Event {
-        let registration = AddressRegistration(name: settings.name, addresses: addresses, ttl: settings.ttl,
-                                               managesPointers: managesPointers)
+        let registration = PairNameRegistration(
+            shared: AddressRegistration(name: settings.name, addresses: addresses, ttl: settings.ttl,
+                                        managesPointers: managesPointers),
+            vips: vips, nodeLabels: nodeLabels)
         let guards: [Prerequisite] = arbiter ? [.rrsetEquals(ownerName, [.txt([claim.text])])] : []
         do {
-            let registrar = Registrar(client: try connection())
-            let zone = try forwardZone()
-            let outcome = try registrar.apply(registration, zone: zone, guards: guards)
-            if outcome.changed { logger.info("registered \(settings.name) -> \(addresses.map(\.description).joined(separator: " "))") }
-            for name in try nodeNames(in: zone) {
-                let stray = AddressRegistration(name: name, addresses: vips, ttl: settings.ttl, mode: .remove)
-                if try registrar.apply(stray, zone: zone, guards: guards).changed {
-                    logger.notice("removed the VIP from \(name): it belongs under \(settings.name) only")
-                }
+            let outcome = try Registrar(client: try connection()).apply(registration, zone: try forwardZone(), guards: guards)
+            if outcome.shared.changed { logger.info("registered \(settings.name) -> \(addresses.map(\.description).joined(separator: " "))") }
+            for (name, _) in outcome.cleaned {
+                logger.notice("removed the VIP from \(name): it belongs under \(settings.name) only")
             }
             return .recordsRegistered
         } catch DNSError.prerequisiteFailed {
@@ -148,12 +144,5 @@ final class DNSDriver: @unchecked Sendable {
             logger.warning("registering \(settings.name) failed: \(error)")
             return .recordsFailed
         }
-    }
-
-    /// In VIP mode, the nodes' own names in the shared name's zone; none in DNS-only mode, where a
-    /// node's own address is exactly what the shared name points at.
-    private func nodeNames(in zone: DNSName) throws -> [DNSName] {
-        guard !vips.isEmpty else { return [] }
-        return try nodeLabels.map { try DNSName("\($0).\(zone.text)") }.filter { $0 != settings.name }
     }
 }

@@ -5,10 +5,9 @@ import DNSUpdate
 extension UpdateCommand {
     /// Returns when the primary holds what `registration` asks; else prints the difference and
     /// throws the `differs` exit code, so a monitor tells "not there" from "cannot ask" (4).
-    func verify(_ registration: AddressRegistration, registrar: Registrar, zone: DNSName?) throws {
-        let snapshot = try registrar.snapshot(of: registration, zone: zone)
-        let needed = RegistrationPlanner.plans(registration, snapshot: snapshot)
-        var report = UpdateReport(registration, server: registrar.client.server, sent: needed, dryRun: true,
+    func verify(_ pair: PairNameRegistration, registrar: Registrar, zone: DNSName?) throws {
+        let (needed, snapshot) = try registrar.plan(pair, zone: zone)
+        var report = UpdateReport(pair.shared, server: registrar.client.server, sent: needed, dryRun: true,
                                   final: snapshot)
         report.status = needed.isEmpty ? "ok" : "differs"
         report.dryRun = false

@@ -89,6 +89,11 @@ struct UpdateCommand: ParsableCommand {
             expectedCurrent: try expectedAddresses(),
             mode: remove ? .remove : .replace
         )
+        // From the config, the name is the pair's shared name: the VIP also comes off the nodes' own names.
+        let fromConfig = address.isEmpty && config != nil
+        let pair = PairNameRegistration(shared: registration,
+                                        vips: fromConfig ? config?.vip?.addresses ?? [] : [],
+                                        nodeLabels: fromConfig ? config?.pair.nodes.map(\.name) ?? [] : [])
         let givenZone = try zone.map { try DNSName($0) } ?? settings?.zone
         if let givenZone, !registration.name.isSubdomain(of: givenZone) {
             throw CommandFailure(usage: "\(registration.name) is not in zone \(givenZone)")
@@ -99,17 +104,19 @@ struct UpdateCommand: ParsableCommand {
         let registrar = Registrar(client: client)
 
         if check {
-            try verify(registration, registrar: registrar, zone: zone)
+            try verify(pair, registrar: registrar, zone: zone)
             return
         }
         if dryRun {
-            let plans = try registrar.plan(registration, zone: zone)
+            let plans = try registrar.plan(pair, zone: zone).plans
             report(UpdateReport(registration, server: client.server, sent: plans, dryRun: true, final: nil))
             return
         }
-        let outcome = try registrar.apply(registration, zone: zone)
-        report(UpdateReport(registration, server: client.server, sent: outcome.sent, dryRun: false,
-                            final: outcome.final))
+        let outcome = try registrar.apply(pair, zone: zone)
+        var done = UpdateReport(registration, server: client.server, sent: outcome.sent, dryRun: false,
+                                final: outcome.shared.final)
+        done.cleaned = outcome.cleaned.map(\.name.description)
+        report(done)
     }
 
     private func addresses(config: DNSFixConfig?) throws -> [IPAddress] {
@@ -139,9 +146,13 @@ struct UpdateCommand: ParsableCommand {
         }
         let what = report.mode == "remove" ? "removed \(report.addresses.joined(separator: ", "))"
             : "set to \(report.addresses.isEmpty ? "nothing" : report.addresses.joined(separator: ", "))"
-        Output.line(report.changed
+        let cleaned = report.cleaned ?? []
+        Output.line(report.changed && cleaned.count < report.messages.count
             ? "\(report.name) \(what) at \(report.server) (\(report.messages.count) update message(s))"
-            : "\(report.name) already as requested at \(report.server): nothing sent")
+            : "\(report.name) already as requested at \(report.server)" + (report.changed ? "" : ": nothing sent"))
+        for name in cleaned {
+            Output.line("removed \(report.addresses.joined(separator: ", ")) from \(name): the VIP belongs under \(report.name) only")
+        }
     }
 }
 
@@ -160,6 +171,8 @@ struct UpdateReport: Encodable {
     var messages: [String]
     /// The name's A and AAAA records at the primary afterwards.
     var records: [String]?
+    /// The nodes' own names the VIP was taken off (with --config).
+    var cleaned: [String]?
 
     init(_ registration: AddressRegistration, server: ServerEndpoint, sent: [UpdatePlan], dryRun: Bool,
          final: RegistrationSnapshot?) {

@@ -73,4 +73,48 @@ import Testing
         #expect(both.status == 2)
         #expect(both.stderr.contains("give either --check or --dry-run, not both"), "\(both.stderr)")
     }
+
+    /// With --config in VIP mode the shared name is the pair's: the VIP also comes off the nodes' own
+    /// names, where hand-written failover scripts (and keepalived notify scripts) leave it.
+    @Test(arguments: DNSServerKind.allCases)
+    func theConfigsSharedNameTakesTheVIPOffTheNodesOwnNames(kind: DNSServerKind) async throws {
+        try await withDNSServer(kind) { server in
+            let shared = "vipcfg-\(UInt32.random(in: 0...UInt32.max)).example.test."
+            let octet = Int.random(in: 100...250)
+            let vip = "192.0.2.\(octet)"
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vipcfg-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let config = directory + "/dnsfix.toml"
+            try """
+                [pair]
+                name = "app"
+                nodes = [ { name = "node-a", address = "192.0.2.11" }, { name = "node-b", address = "192.0.2.12" } ]
+                [vip]
+                addresses = ["\(vip)"]
+                topology = [ { subnet = "192.0.2.0/24", interface = "eth1" } ]
+                [dns]
+                server = "\(server.endpoint)"
+                zone = "example.test."
+                name = "\(shared)"
+                key_file = "\(server.keyFile())"
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            // What a notify script of the old kind leaves: the VIP under a node's own name too.
+            let stray = try await server.nsupdate(["update add node-b.example.test. 30 A \(vip)"])
+            #expect(stray.succeeded, "\(stray)")
+
+            let before = try await dnsfix(["update", "--config", config, "--check"])
+            #expect(before.status == 6, "\(before.stdout) \(before.stderr)")
+            #expect(before.stdout.contains("update delete node-b.example.test. IN A \(vip)"), "\(before.stdout)")
+
+            let done = try await dnsfix(["update", "--config", config])
+            #expect(done.status == 0, "\(done.stderr)")
+            #expect(done.stdout.contains("removed \(vip) from node-b.example.test."), "\(done.stdout)")
+            #expect(try await server.dig(shared, "A") == [vip])
+            #expect(try await server.dig("node-b.example.test.", "A") == ["192.0.2.12"], "the node keeps its own address")
+
+            let after = try await dnsfix(["update", "--config", config, "--check"])
+            #expect(after.status == 0, "\(after.stdout) \(after.stderr)")
+        }
+    }
 }
