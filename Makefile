@@ -9,6 +9,8 @@ MANDIR = $(PREFIX)/share/man/man1
 BASHDIR = $(PREFIX)/share/bash-completion/completions
 ZSHDIR = $(PREFIX)/share/zsh/site-functions
 FISHDIR = $(PREFIX)/share/fish/vendor_completions.d
+# Pacemaker looks for resource agents under its OCF root only, whatever the prefix.
+OCFDIR ?= /usr/lib/ocf/resource.d/dnsfix
 BUILT = .build/$(CONFIGURATION)/dnsfix
 MANUAL = .build/manual/dnsfix.1
 
@@ -34,6 +36,10 @@ install: all
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' ops/systemd/dnsfix.service.in \
 		> $(DESTDIR)$(UNITDIR)/dnsfix.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/dnsfix.service
+	install -d -m 0755 $(DESTDIR)$(OCFDIR)
+	sed -e 's|^OCF_RESKEY_binary_default=.*|OCF_RESKEY_binary_default="$(BINDIR)/dnsfix"|' ops/ocf/dnsname \
+		> $(DESTDIR)$(OCFDIR)/dnsname
+	chmod 0755 $(DESTDIR)$(OCFDIR)/dnsname
 	install -d -m 0755 $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
 	$(BUILT) --generate-completion-script bash > $(DESTDIR)$(BASHDIR)/dnsfix
 	$(BUILT) --generate-completion-script zsh > $(DESTDIR)$(ZSHDIR)/_dnsfix
@@ -43,4 +49,4 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dnsfix $(DESTDIR)$(MANDIR)/dnsfix.1 $(DESTDIR)$(UNITDIR)/dnsfix.service \
 		$(DESTDIR)$(BASHDIR)/dnsfix $(DESTDIR)$(ZSHDIR)/_dnsfix $(DESTDIR)$(FISHDIR)/dnsfix.fish \
-		$(DESTDIR)$(SYSCONFDIR)/dnsfix/dnsfix.toml.example
+		$(DESTDIR)$(SYSCONFDIR)/dnsfix/dnsfix.toml.example $(DESTDIR)$(OCFDIR)/dnsname

@@ -9,6 +9,8 @@ final class BenchPair: @unchecked Sendable {
     let directory: String
     let lab: NetworkLab
     private var agents: [String: BackgroundProcess] = [:]
+    /// Set by a caller that found something wrong: the agents' config and logs then stay.
+    var keepLogs = false
     private let running = Mutex<Set<String>>([])
 
     private init(directory: String, lab: NetworkLab) {
@@ -30,7 +32,7 @@ final class BenchPair: @unchecked Sendable {
             await pair.untilCandidate("a")
             try await pair.restart("b")
             let result = try await body(pair)
-            await pair.stop()
+            await pair.stop(keepingLogs: pair.keepLogs)
             return result
         } catch {
             // The agents' logs explain the failure: they stay.
@@ -66,7 +68,7 @@ final class BenchPair: @unchecked Sendable {
     /// Starts (or starts again) a node's agent, with the pair's config or another written beside it.
     func restart(_ node: String, config: String = "dnsfix.toml") async throws {
         let command = ["netns", "exec", lab[node].namespace, ProjectPaths.product("dnsfix"), "agent", "--config",
-                       directory + "/" + config, "--node", node, "--control", control(node), "--log-level", "warning"]
+                       directory + "/" + config, "--node", node, "--control", control(node), "--log-level", "notice"]
         agents[node] = try await BackgroundProcess.start("ip", command, log: directory + "/\(node).log")
         running.withLock { _ = $0.insert(node) }
     }
@@ -78,6 +80,14 @@ final class BenchPair: @unchecked Sendable {
             if let status = status(node), status.eligible == true || status.waitReason != "startup" { return }
             try? await Task.sleep(for: .milliseconds(50))
         }
+    }
+
+    /// The last lines each agent logged (one per transition, with its reason), for a failure report.
+    func logTails(lines: Int = 25) -> String {
+        ["a", "b"].map { node in
+            let log = (try? String(contentsOfFile: directory + "/\(node).log", encoding: .utf8)) ?? ""
+            return "--- \(node).log\n" + log.split(separator: "\n").suffix(lines).joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 
     func kill(_ node: String) async {

@@ -114,7 +114,7 @@ extension FailoverBenchmark {
 
     static func keepalived(_ bed: Bed, advertInterval: Double, runs: Int, restSeconds: Int) async throws -> Results {
         var results = Results(name: "keepalived (advert_int \(advertInterval == 1 ? "1 s, default" : "100 ms"))")
-        try await KeepalivedPair.with(bed.lab, advertInterval: advertInterval) { pair in
+        try await KeepalivedPair.with(bed.lab, config: { node, pair in keepalivedConfig(node, lab: pair.lab, advertInterval: advertInterval) }) { pair in
             let observer = FaultObserver(lab: bed.lab, vip: bed.vip) { _ in true }
             defer { observer.stop() }
             // Node a has the higher priority and preempts: at rest it is the master.
@@ -148,6 +148,32 @@ extension FailoverBenchmark {
             results.resting = try await RestingUsage.measure(pids: pair.pids(active), seconds: restSeconds)
         }
         return results
+    }
+
+    /// VRRPv3 over unicast between the nodes' addresses, node a with the higher priority; advert_int
+    /// in seconds (keepalived's default is 1).
+    static func keepalivedConfig(_ node: String, lab: NetworkLab, advertInterval: Double) -> String {
+        let peer = node == "a" ? "b" : "a"
+        return """
+            global_defs {
+              router_id \(node)
+              vrrp_version 3
+            }
+            vrrp_instance VI {
+              state BACKUP
+              interface eth1
+              virtual_router_id 51
+              priority \(node == "a" ? 101 : 100)
+              advert_int \(advertInterval)
+              unicast_src_ip \(lab[node].ipv4)
+              unicast_peer {
+                \(lab[peer].ipv4)
+              }
+              virtual_ipaddress {
+                192.0.2.50/32 dev eth1
+              }
+            }
+            """
     }
 
     static func report(_ results: [Results], runs: Int, restSeconds: Int) {

@@ -106,6 +106,10 @@ struct FaultSuite: AsyncParsableCommand {
             tally.longestOutage = max(tally.longestOutage, observer.longestOutage(after: started))
             tally.runs += 1
             tally.violations += problems.map { "\(scenario.name): \($0) (logs in \(pair.directory))" }
+            if !problems.isEmpty {
+                pair.keepLogs = true
+                print("\(scenario.name): \(problems.joined(separator: "; "))\n\(pair.logTails())")
+            }
         }
     }
 

@@ -24,12 +24,7 @@ struct VIPPairTests {
     }
 
     static func holders(_ lab: NetworkLab, vip: String = vip, interface: String = "eth1") async throws -> [String] {
-        var holders: [String] = []
-        for role in ["a", "b"] {
-            let shown = try await lab.run(in: role, ["ip", "-4", "-o", "addr", "show", "dev", interface])
-            if shown.stdout.contains(" \(vip)/") { holders.append(role) }
-        }
-        return holders
+        try await lab.holders(of: vip, interface: interface)
     }
 
     @Test func failoverRestartSwapAndGracefulStop() async throws {

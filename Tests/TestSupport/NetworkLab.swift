@@ -83,6 +83,17 @@ public struct NetworkLab: Sendable {
         try await runProcess("ip", ["netns", "exec", self[role].namespace] + command, timeout: timeout)
     }
 
+    /// The hosts among `roles` whose `interface` has `address` plumbed, as their kernels say.
+    public func holders(of address: String, among roles: [String] = ["a", "b"], interface: String = "eth1") async throws -> [String] {
+        var holders: [String] = []
+        let family = address.contains(":") ? "-6" : "-4"
+        for role in roles {
+            let shown = try await run(in: role, ["ip", family, "-o", "addr", "show", "dev", interface])
+            if shown.stdout.contains(" \(address)/") { holders.append(role) }
+        }
+        return holders
+    }
+
     /// Cuts a host off a network, or joins it again, at its port on the switch (the host's own
     /// interface loses its carrier, as when a cable is pulled).
     public func setSwitchPort(of role: String, network: Int, up: Bool) async throws {
