@@ -20,7 +20,9 @@ public enum Agent {
     public static func run(_ plan: AgentPlan, logger: Logger) async throws {
         let (inputs, input) = AsyncStream<Input>.makeStream()
         let report: @Sendable (Event) -> Void = { input.yield(.event($0)) }
-        let links = try await HeartbeatLink.bindAll(plan.networks, port: plan.config.pair.heartbeat.port, logger: logger)
+        let links = try await HeartbeatLink.bindAll(plan.networks, port: plan.config.pair.heartbeat.port, logger: logger) {
+            input.yield(.event(.peerRefused))
+        }
         let control = try await ControlServer.bind(path: plan.controlSocket)
         defer { try? FileManager.default.removeItem(atPath: plan.controlSocket) }
         let dns = DNSDriver(plan: plan, logger: logger)

@@ -5,8 +5,10 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// Heartbeats on one heartbeat network: a UDP socket bound to this node's address on it, sending to
-/// the peer's address there.
+/// Heartbeats on one heartbeat network: a UDP socket bound to this node's address on it and
+/// connected to the peer's address there. Connected, the kernel drops datagrams from anyone else and
+/// reports the peer's host answering "port unreachable" (no agent listens: killed, crashed), which
+/// the core takes as proof of a dead agent sooner than the dead time (`Event.peerRefused`).
 ///
 /// A network fault must never stop the agent. The kernel refuses a send when there is no route, a
 /// blackhole or a firewall rule, and swift-nio closes a datagram channel on most such errors; so a
@@ -24,6 +26,7 @@ final class HeartbeatLink: Sendable {
     let network: HeartbeatNetwork
     let port: UInt16
     let peer: SocketAddress
+    private let refused: @Sendable () -> Void
     private let logger: Logger
     private let first: NIOLockedValueBox<Channel?>
     private let state = NIOLockedValueBox(SendState())
@@ -38,13 +41,15 @@ final class HeartbeatLink: Sendable {
     }
 
     /// Binds the first socket: an address this node does not have is a start-up error.
-    init(_ network: HeartbeatNetwork, port: UInt16, logger: Logger) async throws {
+    init(_ network: HeartbeatNetwork, port: UInt16, logger: Logger, refused: @escaping @Sendable () -> Void) async throws {
         self.network = network
         self.port = port
         self.logger = logger
-        peer = try SocketAddress(ipAddress: network.peer.description, port: Int(port))
+        self.refused = refused
+        let peer = try SocketAddress(ipAddress: network.peer.description, port: Int(port))
+        self.peer = peer
         do {
-            first = NIOLockedValueBox(try await Self.open(host: network.local.description, port: port))
+            first = NIOLockedValueBox(try await Self.open(host: network.local.description, port: port, peer: peer, refused: refused))
         } catch {
             throw BindFailure(description: "heartbeat network \(network.index): cannot listen on \(network.local) "
                 + "UDP port \(port) (is the address on this host?): \(error)")
@@ -52,10 +57,11 @@ final class HeartbeatLink: Sendable {
     }
 
     /// Binds every network's socket; if one fails, those already bound are closed.
-    static func bindAll(_ networks: [HeartbeatNetwork], port: UInt16, logger: Logger) async throws -> [HeartbeatLink] {
+    static func bindAll(_ networks: [HeartbeatNetwork], port: UInt16, logger: Logger,
+                        refused: @escaping @Sendable () -> Void) async throws -> [HeartbeatLink] {
         var links: [HeartbeatLink] = []
         do {
-            for network in networks { links.append(try await HeartbeatLink(network, port: port, logger: logger)) }
+            for network in networks { links.append(try await HeartbeatLink(network, port: port, logger: logger, refused: refused)) }
         } catch {
             for link in links { try? await link.first.withLockedValue { $0 }?.channel.close() }
             throw error
@@ -63,12 +69,44 @@ final class HeartbeatLink: Sendable {
         return links
     }
 
-    private static func open(host: String, port: UInt16) async throws -> Channel {
-        try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    private static func open(host: String, port: UInt16, peer: SocketAddress, refused: @escaping @Sendable () -> Void) async throws -> Channel {
+        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: Int(port)) { channel in
-                channel.eventLoop.makeCompletedFuture { try Channel(wrappingChannelSynchronously: channel) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RefusalCatcher(refused: refused))
+                    return try Channel(wrappingChannelSynchronously: channel)
+                }
             }
+        do {
+            try await channel.channel.connect(to: peer)
+        } catch {
+            try? await channel.channel.close()
+            throw error
+        }
+        return channel
+    }
+
+    /// Takes the kernel's "connection refused" (an ICMP port unreachable from the peer's host) out
+    /// of the pipeline as a report; swift-nio keeps the socket open for it.
+    private final class RefusalCatcher: ChannelInboundHandler, Sendable {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        typealias InboundOut = AddressedEnvelope<ByteBuffer>
+        let refused: @Sendable () -> Void
+
+        init(refused: @escaping @Sendable () -> Void) {
+            self.refused = refused
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: Error) {
+            if HeartbeatLink.isRefusal(error) { return refused() }
+            context.fireErrorCaught(error)
+        }
+    }
+
+    static func isRefusal(_ error: Error) -> Bool {
+        if let error = error as? IOError { return error.errnoCode == ECONNREFUSED }
+        return false
     }
 
     private var peerText: String { "\(network.peer) (heartbeat network \(network.index))" }
@@ -79,6 +117,9 @@ final class HeartbeatLink: Sendable {
         guard let writer else { return failed("no heartbeat socket is open") }
         do {
             try await writer.write(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(bytes: bytes)))
+        } catch where Self.isRefusal(error) {
+            // The refusal of an earlier heartbeat, reported on this send: this one did not leave.
+            return refused()
         } catch {
             return failed("\(error)")
         }
@@ -103,7 +144,7 @@ final class HeartbeatLink: Sendable {
         while !Task.isCancelled {
             if channel == nil {
                 do {
-                    channel = try await Self.open(host: network.local.description, port: port)
+                    channel = try await Self.open(host: network.local.description, port: port, peer: peer, refused: refused)
                 } catch {
                     failed("the heartbeat socket on \(network.local) port \(port) cannot be opened: \(error)")
                     try? await Task.sleep(for: .seconds(1))

@@ -11,6 +11,9 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
     case delay(ClosedRange<Duration>)
     /// The host goes down: the agent and the VIP with it.
     case crash(Int)
+    /// The agent is killed (kill -9) while its host stays up: systemd's stop step removes the VIP, and
+    /// the host answers the peer's heartbeats with "port unreachable".
+    case agentKilled(Int)
     case restart(Int)
     case dnsDown
     case dnsUp
@@ -40,6 +43,7 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
         case .duplication(let rate): return "duplication \(rate)"
         case .delay(let range): return "delay \(range.lowerBound.milliseconds)ms...\(range.upperBound.milliseconds)ms"
         case .crash(let index): return "crash \(node(index))"
+        case .agentKilled(let index): return "kill -9 \(node(index))"
         case .restart(let index): return "restart \(node(index))"
         case .dnsDown: return "dns-down"
         case .dnsUp: return "dns-up"

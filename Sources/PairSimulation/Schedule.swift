@@ -46,7 +46,9 @@ public struct Schedule: Equatable, Sendable {
         case 3: return [(false, .loss(Double.random(in: 0.1...0.7, using: &random))), (true, .loss(0))]
         case 4: return [(false, .duplication(0.3)), (false, .delay(.milliseconds(1)...(.milliseconds(60)))),
                         (true, .duplication(0)), (true, .delay(.milliseconds(1)...(.milliseconds(3))))]
-        case 5, 6: return random.chance(0.7) ? [(false, .crash(node)), (true, .restart(node))] : [(false, .crash(node))]
+        case 5, 6:
+            let death: Fault = random.chance(0.5) ? .crash(node) : .agentKilled(node)
+            return random.chance(0.7) ? [(false, death), (true, .restart(node))] : [(false, death)]
         case 7: return [(false, .dnsDown), (true, .dnsUp)]
         case 8: return [(false, .dnsCut(node)), (true, .dnsHeal(node))]
         case 9: return [(false, .clockStep(node, random.duration(.milliseconds(100)...(.milliseconds(3_000)))))]

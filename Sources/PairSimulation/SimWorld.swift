@@ -70,6 +70,9 @@ public final class SimWorld {
         case .duplication(let rate): duplication = rate
         case .delay(let range): delay = range
         case .crash(let index): crash(index)
+        case .agentKilled(let index):
+            crash(index)
+            nodes[index].refusesHeartbeats = true
         case .restart(let index): restart(index)
         case .dnsDown: dns.up = false
         case .dnsUp: dns.up = true
@@ -88,6 +91,7 @@ public final class SimWorld {
     func crash(_ index: Int) {
         let holder = holdsService(index)
         nodes[index].machine = nil
+        nodes[index].refusesHeartbeats = false
         nodes[index].vip = false
         nodes[index].incarnation += 1
         if holder { checker.activeCrashed(index, world: self) }
@@ -212,6 +216,13 @@ public final class SimWorld {
             checker.disturbed(at: now)
             return
         }
+        if nodes[to].machine == nil {
+            if nodes[to].refusesHeartbeats {
+                let incarnation = nodes[index].incarnation
+                queue.push(.result(node: index, incarnation: incarnation, .peerRefused), at: now + random.duration(delay) * 2)
+            }
+            return
+        }
         queue.push(.deliver(to: to, bytes: bytes, generation: wireGeneration), at: now + random.duration(delay))
         if random.chance(duplication) {
             queue.push(.deliver(to: to, bytes: bytes, generation: wireGeneration), at: now + random.duration(delay))
@@ -248,6 +259,8 @@ public struct SimNode {
     var clockOffset: Duration = .zero
     var tickAt: Duration?
     var reachesDNS = true
+    /// The agent is dead and its host up: heartbeats sent to it come back as "port unreachable".
+    var refusesHeartbeats = false
     var failingScripts: Set<Script> = []
     /// Every action the node's core asked for, for transcripts.
     public internal(set) var actions: [Action] = []

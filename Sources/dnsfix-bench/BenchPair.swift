@@ -57,10 +57,15 @@ final class BenchPair: @unchecked Sendable {
 
     func control(_ node: String) -> String { directory + "/\(node).sock" }
 
-    /// Whether the node's agent process lives (stopped with SIGSTOP counts as living).
+    /// Whether the node's agent runs: started, not killed, and not frozen by SIGSTOP (a frozen agent,
+    /// like a killed one, can do nothing about the VIP its kernel holds: that is what fencing is for).
     func isRunning(_ node: String) -> Bool { running.withLock { $0.contains(node) } }
 
-    func signal(_ node: String, _ number: Int32) { agents[node]?.signal(number) }
+    func signal(_ node: String, _ number: Int32) {
+        agents[node]?.signal(number)
+        if number == SIGSTOP { running.withLock { _ = $0.remove(node) } }
+        if number == SIGCONT { running.withLock { _ = $0.insert(node) } }
+    }
 
     /// The agent's PID (`ip netns exec` execs the agent in its own process).
     func pid(_ node: String) -> Int32? { agents[node]?.pid }

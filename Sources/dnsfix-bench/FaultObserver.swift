@@ -59,8 +59,9 @@ final class FaultObserver: Sendable {
 
     var holders: [String] { zip(Self.nodes, holding.withLock { $0 }).filter(\.1).map(\.0) }
 
-    /// Times when both kernels held the VIP while both agents lived (a killed agent's leftover VIP is
-    /// not a second holder: nothing manages it, and the survivor's announcements win the clients).
+    /// Times when both kernels held the VIP while both agents ran (the leftover VIP of a killed or
+    /// frozen agent is not a second holder: nothing manages it, and the survivor's announcements win
+    /// the clients; a frozen agent drops it as soon as it runs again).
     var overlaps: [(start: ContinuousClock.Instant, end: ContinuousClock.Instant)] {
         var found: [(start: ContinuousClock.Instant, end: ContinuousClock.Instant)] = []
         var start: ContinuousClock.Instant?

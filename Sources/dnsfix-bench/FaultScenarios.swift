@@ -56,17 +56,26 @@ extension FaultScenario {
             try await context.pair.restart("a")
             context.disturbed()
         },
-        FaultScenario(name: "SIGSTOP of the PRIM's agent for 1 s, then SIGCONT", survivorTakesOver: true) { context in
+        // Invariant 2 holds a survivor to its bound only when the fault outlasts it: a PRIM that wakes
+        // or comes back sooner may win the arbitration first, and then rightly keeps the VIP.
+        FaultScenario(name: "SIGSTOP of the PRIM's agent for 3 s, then SIGCONT", survivorTakesOver: true) { context in
+            context.pair.signal("a", SIGSTOP)
+            context.disturbed()
+            try await Task.sleep(for: .seconds(3))
+            context.pair.signal("a", SIGCONT)
+            context.disturbed()
+        },
+        FaultScenario(name: "SIGSTOP of the PRIM's agent for 1 s, then SIGCONT", survivorTakesOver: false) { context in
             context.pair.signal("a", SIGSTOP)
             context.disturbed()
             try await Task.sleep(for: .seconds(1))
             context.pair.signal("a", SIGCONT)
             context.disturbed()
         },
-        FaultScenario(name: "the PRIM's link down for 1.5 s", survivorTakesOver: true) { context in
+        FaultScenario(name: "the PRIM's link down for 3 s", survivorTakesOver: true) { context in
             try await NetworkLab.ip(["-n", context.lab["a"].namespace, "link", "set", "eth1", "down"])
             context.disturbed()
-            try await Task.sleep(for: .seconds(1.5))
+            try await Task.sleep(for: .seconds(3))
             try await NetworkLab.ip(["-n", context.lab["a"].namespace, "link", "set", "eth1", "up"])
             context.disturbed()
         },

@@ -11,7 +11,7 @@ struct FaultSuite: AsyncParsableCommand {
         commandName: "faults",
         abstract: "Runs every fault scenario against two real agents and checks the pair's invariants each run.",
         discussion: """
-            Invariant 1: the VIP is never on both nodes while their agents live and the pair has been calm \
+            Invariant 1: the VIP is never on both nodes while both agents run (not killed, not frozen) and the pair has been calm \
             (no fault for start-up wait + dead time + fence = 3.5 s), and no overlap outlasts the proven bound \
             (2.4 s with the defaults). Invariant 2: after a crash or a freeze of the PRIM, or its link down, the \
             standby holds the VIP within dead time + fence + one DNS round trip (2.5 s). Invariant 3: after \

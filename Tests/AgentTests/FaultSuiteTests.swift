@@ -11,7 +11,7 @@ struct FaultSuiteTests {
         let result = try await runProcess(ProjectPaths.product("dnsfix-bench"), ["faults", "--runs", "1"], timeout: 900)
         #expect(result.succeeded, "\(result.stdout)\n\(result.stderr)")
         let rows = result.stdoutLines.filter { $0.contains("  1     ") }
-        #expect(rows.count == 10, "one row per scenario:\n\(result.stdout)")
+        #expect(rows.count == 11, "one row per scenario:\n\(result.stdout)")
         #expect(!result.stdout.contains("violation:"), "\(result.stdout)")
     }
 }

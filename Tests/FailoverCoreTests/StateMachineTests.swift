@@ -127,6 +127,42 @@ import Testing
         #expect(node.role == .second)
     }
 
+    /// kill -9 of the active agent: its host answers the next heartbeat with "port unreachable", and
+    /// once a heartbeat of the peer is overdue (1.5 intervals) the standby takes over, without waiting
+    /// out the dead time.
+    @Test func aRefusedHeartbeatEndsThePeerAfterOneAndAHalfIntervals() {
+        var node = MachineDriver()
+        node.secondOfPrim()
+        node.on(.peerRefused, after: .milliseconds(20))
+        #expect(node.role == .second && node.did.isEmpty, "a heartbeat of a live peer may still be on its way")
+        node.on(.tick, after: .milliseconds(129))
+        #expect(node.role == .second)
+        node.on(.tick, after: .milliseconds(1))
+        #expect(node.did == [.readOwner], "150 ms after the last heartbeat, not 300")
+        #expect(node.machine.nextDeadline != nil)
+    }
+
+    @Test func aHeartbeatAfterARefusalKeepsThePeer() {
+        var node = MachineDriver()
+        node.secondOfPrim()
+        node.on(.peerRefused, after: .milliseconds(20))
+        node.peer(.prim, epoch: 1, after: .milliseconds(80))
+        node.on(.tick, after: .milliseconds(100))
+        #expect(node.role == .second && node.did.isEmpty, "the refusal was stale: the peer's agent answers")
+        node.on(.tick, after: .milliseconds(199))
+        #expect(node.role == .second)
+        node.on(.tick, after: .milliseconds(1))
+        #expect(node.did == [.readOwner], "silent for the dead time since its last heartbeat")
+    }
+
+    @Test func aRefusalBeforeThePeerWasEverHeardChangesNothing() {
+        var node = MachineDriver()
+        node.start()
+        node.on(.peerRefused, after: .milliseconds(10))
+        node.on(.tick, after: .milliseconds(500))
+        #expect(node.role == .wait && node.reason == .startup, "the start-up wait runs its course")
+    }
+
     @Test func primToAloneBumpsTheEpochWhenThePeerGoesSilent() {
         var node = MachineDriver()
         node.primLosingItsPeer()

@@ -39,7 +39,7 @@ public struct NetworkLab: Sendable {
     public static func with<T: Sendable>(roles: [String], networks: Int = 1,
                                          _ body: (NetworkLab) async throws -> T) async throws -> T {
         precondition((1...networkPrefixes.count).contains(networks), "the lab has one or two networks")
-        let prefix = "dfx\(getpid() % 100_000)\(String(UInt32.random(in: 0..<0xfff), radix: 16))"
+        let prefix = labPrefix("dfx")
         return try await NamespaceScope.with { namespaces in
             let switchName = prefix + "sw"
             try await namespaces.add(switchName)

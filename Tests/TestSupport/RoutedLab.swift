@@ -26,7 +26,7 @@ public struct RoutedLab: Sendable {
     /// every namespace it made, also when `body` or the setup throws.
     public static func with<T: Sendable>(roles: [String], _ body: (RoutedLab) async throws -> T) async throws -> T {
         precondition(roles.count == subnets.count, "a routed lab joins exactly two hosts")
-        let prefix = "dfr\(getpid() % 100_000)\(String(UInt32.random(in: 0..<0xfff), radix: 16))"
+        let prefix = labPrefix("dfr")
         return try await NamespaceScope.with { namespaces in
             let router = prefix + "rt"
             try await namespaces.add(router)

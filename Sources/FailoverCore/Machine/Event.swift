@@ -15,6 +15,9 @@ public enum Event: Equatable, Sendable {
     case tick
     /// A heartbeat from the peer, authenticated and fresh (PeerChannel has dropped the rest).
     case heartbeat(PeerReport)
+    /// The peer's host answered a heartbeat with "port unreachable": no agent listens there (killed,
+    /// crashed, not started). Evidence only together with silence (`MachineSettings.refusalGrace`).
+    case peerRefused
 
     case vipPlumbed
     /// `conflict`: another host answers for the VIP (a probe reply from a MAC that is not the peer's).

@@ -54,6 +54,10 @@ public struct MachineSettings: Sendable, Equatable {
 
     /// How long before an unanswered intent to take over is withdrawn.
     var intentTimeout: Duration { deadTime }
+    /// A refused heartbeat proves the peer's agent gone once a heartbeat it would have sent since its
+    /// last one is overdue: one and a half intervals, so that a live agent is never taken for dead
+    /// on a refusal that a forged or stale ICMP message could cause.
+    var refusalGrace: Duration { min(deadTime, heartbeatInterval * 3 / 2) }
 
     /// Backoff for DNS retries and for WAIT reasons that clear by themselves: 500 ms after the first
     /// failure, doubling to 8 s.

@@ -20,6 +20,8 @@ extension PairMachine {
             break
         case .heartbeat(let report):
             receive(report, &effects)
+        case .peerRefused:
+            if peer != nil, peer?.refusedAt == nil { peer?.refusedAt = now }
         case .vipPlumbed:
             guard var current = activation, current.step == .plumbing else { return }
             if let target = current.abort { return beginRelease(to: target, &effects, because: "aborted while plumbing") }

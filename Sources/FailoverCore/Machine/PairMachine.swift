@@ -98,6 +98,7 @@ public struct PairMachine: Sendable {
     /// The peer's last heartbeat, if it is still within the dead time.
     public func livePeer(at now: MonotonicTime) -> PeerReport? {
         guard let peer, now < peer.receivedAt + settings.deadTime else { return nil }
+        if peer.refusedAt != nil, now >= peer.receivedAt + settings.refusalGrace { return nil }
         return peer.report
     }
 
@@ -108,7 +109,10 @@ public struct PairMachine: Sendable {
     public var nextDeadline: MonotonicTime? {
         var times: [MonotonicTime?] = [nextHeartbeatAt, waitRetryAt, failbackAt, arbiter.retryAt, arbiter.nextConfirmAt,
                                        arbiter.mandateUntil, records.dueAt]
-        if let peer { times.append(peer.receivedAt + settings.deadTime) }
+        if let peer {
+            times.append(peer.receivedAt + settings.deadTime)
+            if peer.refusedAt != nil { times.append(peer.receivedAt + settings.refusalGrace) }
+        }
         if role == .wait, waitReason == .startup { times.append(startupEndsAt) }
         if case .awaitingAck(let since)? = activation?.step { times.append(since + settings.intentTimeout) }
         return times.compactMap { $0 }.filter { $0 > lastEventAt }.min()
@@ -118,6 +122,8 @@ public struct PairMachine: Sendable {
 struct PeerView: Sendable {
     var report: PeerReport
     var receivedAt: MonotonicTime
+    /// When the peer's host first refused a heartbeat since `receivedAt`.
+    var refusedAt: MonotonicTime?
 }
 
 /// Taking the VIP: announced intent (peer present) or claim (peer silent), then plumb, then start_prim.
