@@ -48,6 +48,17 @@ struct FaultContext: Sendable {
 }
 
 extension FaultScenario {
+    /// SIGSTOP of the PRIM's agent, then SIGCONT.
+    static func freeze(seconds: Int, survivorTakesOver: Bool) -> FaultScenario {
+        FaultScenario(name: "SIGSTOP of the PRIM's agent for \(seconds) s, then SIGCONT", survivorTakesOver: survivorTakesOver) { context in
+            context.pair.signal("a", SIGSTOP)
+            context.disturbed()
+            try await Task.sleep(for: .seconds(seconds))
+            context.pair.signal("a", SIGCONT)
+            context.disturbed()
+        }
+    }
+
     static let all: [FaultScenario] = [
         FaultScenario(name: "kill -9 of the PRIM's agent, then a restart (clean slate)", survivorTakesOver: true) { context in
             await context.pair.kill("a")
@@ -58,20 +69,8 @@ extension FaultScenario {
         },
         // Invariant 2 holds a survivor to its bound only when the fault outlasts it: a PRIM that wakes
         // or comes back sooner may win the arbitration first, and then rightly keeps the VIP.
-        FaultScenario(name: "SIGSTOP of the PRIM's agent for 3 s, then SIGCONT", survivorTakesOver: true) { context in
-            context.pair.signal("a", SIGSTOP)
-            context.disturbed()
-            try await Task.sleep(for: .seconds(3))
-            context.pair.signal("a", SIGCONT)
-            context.disturbed()
-        },
-        FaultScenario(name: "SIGSTOP of the PRIM's agent for 1 s, then SIGCONT", survivorTakesOver: false) { context in
-            context.pair.signal("a", SIGSTOP)
-            context.disturbed()
-            try await Task.sleep(for: .seconds(1))
-            context.pair.signal("a", SIGCONT)
-            context.disturbed()
-        },
+        freeze(seconds: 3, survivorTakesOver: true),
+        freeze(seconds: 1, survivorTakesOver: false),
         FaultScenario(name: "the PRIM's link down for 3 s", survivorTakesOver: true) { context in
             try await NetworkLab.ip(["-n", context.lab["a"].namespace, "link", "set", "eth1", "down"])
             context.disturbed()
