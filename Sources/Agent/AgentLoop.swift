@@ -149,6 +149,7 @@ struct Loop {
             if let dns { dns.perform(action, then: report) } else { input.yield(.event(.ownerUnreachable)) }
         case .transition(let transition):
             metrics.transition(to: transition.to.role)
+            if transition.to.role != transition.from.role { vip?.standingBy(transition.to.role == .second) }
             logger.notice("\(plan.node.name): \(transition)")
         case .refuse(let reason):
             logger.notice("refused: \(reason)")

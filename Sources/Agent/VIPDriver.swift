@@ -11,7 +11,14 @@ import VIPControl
 final class VIPDriver: @unchecked Sendable {
     private let queue = DispatchQueue(label: "dnsfix.vip")
     private let placements: [VIPPlacement]
-    private let peerAddress: IPAddress
+    /// The peer's addresses on every heartbeat network, whose ARP entries name its MACs.
+    private let peerAddresses: [IPAddress]
+    /// What answered for the VIP while this node stood by and its peer held it: the peer's MAC on the
+    /// VIP's network, which may be none of those in the ARP table (the VIP on another network).
+    private let holderMACs = Mutex<Set<MACAddress>>([])
+    /// Learning asks on a queue and a netlink socket of its own, so a takeover never waits for it.
+    private let learningQueue = DispatchQueue(label: "dnsfix.vip.learning")
+    private let learningRound = Mutex(0)
     private let announce: AnnounceOptions
     private let logger: Logger
     private var controller: VIPController?
@@ -27,7 +34,7 @@ final class VIPDriver: @unchecked Sendable {
 
     init(plan: AgentPlan, logger: Logger) {
         placements = plan.placements
-        peerAddress = plan.peer.address
+        peerAddresses = plan.networks.map(\.peer)
         let vip = plan.config.vip
         announce = AnnounceOptions(count: vip?.announceCount ?? ConfigDefaults.announceCount,
                                    interval: vip?.announceInterval ?? ConfigDefaults.announceInterval)
@@ -96,7 +103,7 @@ final class VIPDriver: @unchecked Sendable {
             // A killed peer agent leaves the VIP in its kernel: its answer to the probe is no conflict.
             // One quick probe: a host that holds the address answers within a millisecond on a LAN, and
             // sub-second failover cannot wait RFC 5227's seconds.
-            let options = probe ? ProbeOptions(count: 1, wait: .milliseconds(50), ignoring: Set(peerMAC().map { [$0] } ?? [])) : nil
+            let options = probe ? ProbeOptions(count: 1, wait: .milliseconds(50), ignoring: peerMACs()) : nil
             for placement in placements {
                 let outcome = try controller.plumb(placement, probe: options, announce: AnnounceOptions(count: 1))
                 logger.info("plumbed \(placement)", metadata: ["added": "\(outcome.added)"])
@@ -144,12 +151,38 @@ final class VIPDriver: @unchecked Sendable {
     }
 
     /// The peer's MAC from the kernel's IPv4 neighbour table, which heartbeats keep fresh.
-    private func peerMAC() -> MACAddress? {
-        guard let table = try? String(contentsOfFile: "/proc/net/arp", encoding: .utf8) else { return nil }
+    /// The peer's MACs: its ARP entries, and what answered for the VIP while it held it.
+    private func peerMACs() -> Set<MACAddress> {
+        var found = holderMACs.withLock { $0 }
+        guard let table = try? String(contentsOfFile: "/proc/net/arp", encoding: .utf8) else { return found }
+        let peers = Set(peerAddresses.map(\.description))
         for line in table.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            if fields.count > 3, fields[0] == peerAddress.description { return MACAddress(String(fields[3])) }
+            if fields.count > 3, peers.contains(String(fields[0])), let mac = MACAddress(String(fields[3])) { found.insert(mac) }
         }
-        return nil
+        return found
+    }
+
+    /// This node stands by (or stops standing by) while its peer holds the VIP. A second later, once
+    /// the peer's plumbing is surely done, one probe asks who answers for the VIP and remembers it.
+    func standingBy(_ yes: Bool) {
+        let round = learningRound.withLock { $0 += 1; return $0 }
+        guard yes else { return }
+        learningQueue.asyncAfter(deadline: .now() + 1) { [self] in
+            guard learningRound.withLock({ $0 }) == round, !held else { return }
+            do {
+                let controller = try VIPController()
+                var answered: Set<MACAddress> = []
+                for placement in placements {
+                    if let mac = try controller.probe(placement, options: ProbeOptions(count: 1, wait: .milliseconds(100))) {
+                        answered.insert(mac)
+                    }
+                }
+                holderMACs.withLock { $0 = answered }
+                logger.info("the peer answers for the VIP with \(answered.map(\.description).sorted())")
+            } catch {
+                logger.warning("cannot ask who answers for the VIP: \(error)")
+            }
+        }
     }
 }

@@ -117,6 +117,27 @@ struct HeartbeatNetworksTests {
         }
     }
 
+    /// The VIP's network is not the one of the nodes' addresses: a killed agent's VIP answers the
+    /// survivor's probe from the peer's other interface, whose MAC the survivor learnt while it stood by.
+    @Test func aKilledAgentsVIPOnAnotherNetworkIsNoConflict() async throws {
+        try await NetworkLab.with(roles: ["a", "b"], networks: 2) { lab in
+            let namespaces = ["a": lab["a"].namespace, "b": lab["b"].namespace]
+            // Heartbeats over network 0 only: nothing of the peer's on network 1 is in the ARP table.
+            let config = Self.config(a: [lab["a"].ipv4], b: [lab["b"].ipv4])
+            try await withAgents(config: config, namespaces: namespaces) { pair in
+                try await pair.start("a")
+                try await pair.start("b")
+                #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
+                #expect(try await Self.holders(lab) == ["a"])
+                try await Task.sleep(for: .seconds(1.5))
+                await pair.kill("a")
+                #expect(await pair.waitUntil(seconds: 3) { pair.state("b") == "ALONE" && pair.status("b")?.holdsVIP == true },
+                        "\(pair.logs())")
+                #expect(pair.status("b")?.waitReason == nil)
+            }
+        }
+    }
+
     @Test func aHeartbeatAddressMissingFromTheHostStopsTheStartWithItsName() async throws {
         try await NetworkLab.with(roles: ["a", "b"]) { lab in
             // The lab has one network: a's address on a second one is on no interface.

@@ -57,7 +57,8 @@ extension PairMachine {
             return enterSecond(&effects, because: "the peer won the election")
         }
         if role == .wait, waitReason == .startup, let ends = startupEndsAt, now < ends, !forced { return }
-        let why = role == .wait && waitReason == .startup ? "start-up wait over, peer silent" : "the peer is silent"
+        let why = role == .wait && waitReason == .startup ? "start-up wait over, peer silent"
+            : peer?.refusedAt != nil ? "the peer's host refuses heartbeats: its agent is gone" : "the peer is silent"
         beginActivation(peerless: true, acknowledged: false, &effects, because: why)
     }
 
@@ -121,7 +122,8 @@ extension PairMachine {
             }
         } else {
             failbackAt = nil
-            setRole(.alone, &effects, because: "the peer is silent")
+            setRole(.alone, &effects, because: peer?.refusedAt != nil ? "the peer's host refuses heartbeats: its agent is gone"
+                                                                     : "the peer is silent")
             if settings.arbiter { guardWithoutPeer(&effects) }
         }
         if release == nil { registerRecordsIfDue(&effects) }
