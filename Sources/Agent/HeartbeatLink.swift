@@ -35,6 +35,10 @@ final class HeartbeatLink: Sendable {
     /// and when two sends in a row have left through the same socket again.
     private struct SendState {
         var writer: Writer?
+        /// The open socket, connected to the peer once a route to it exists (a network that is down
+        /// at start has none: the socket then receives, and connects at a later send).
+        var channel: NIOCore.Channel?
+        var connected = false
         var socket = 0
         var lastSentOn = -1
         var failures = 0
@@ -49,7 +53,7 @@ final class HeartbeatLink: Sendable {
         let peer = try SocketAddress(ipAddress: network.peer.description, port: Int(port))
         self.peer = peer
         do {
-            first = NIOLockedValueBox(try await Self.open(host: network.local.description, port: port, peer: peer, refused: refused))
+            first = NIOLockedValueBox(try await Self.open(host: network.local.description, port: port, refused: refused))
         } catch {
             throw BindFailure(description: "heartbeat network \(network.index): cannot listen on \(network.local) "
                 + "UDP port \(port) (is the address on this host?): \(error)")
@@ -69,8 +73,8 @@ final class HeartbeatLink: Sendable {
         return links
     }
 
-    private static func open(host: String, port: UInt16, peer: SocketAddress, refused: @escaping @Sendable () -> Void) async throws -> Channel {
-        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    private static func open(host: String, port: UInt16, refused: @escaping @Sendable () -> Void) async throws -> Channel {
+        try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: Int(port)) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -78,13 +82,6 @@ final class HeartbeatLink: Sendable {
                     return try Channel(wrappingChannelSynchronously: channel)
                 }
             }
-        do {
-            try await channel.channel.connect(to: peer)
-        } catch {
-            try? await channel.channel.close()
-            throw error
-        }
-        return channel
     }
 
     /// Takes the kernel's "connection refused" (an ICMP port unreachable from the peer's host) out
@@ -111,8 +108,17 @@ final class HeartbeatLink: Sendable {
 
     private var peerText: String { "\(network.peer) (heartbeat network \(network.index))" }
 
+    /// Connects the open socket to the peer, if it is not yet: without a route (the network down) it
+    /// stays as it is, and the next send tries again.
+    private func connect() async {
+        guard let channel = state.withLockedValue({ $0.connected ? nil : $0.channel }) else { return }
+        guard (try? await channel.connect(to: peer)) != nil else { return }
+        state.withLockedValue { if $0.channel === channel { $0.connected = true } }
+    }
+
     /// Sends one heartbeat if a socket is open; a refusal is logged, never thrown.
     func send(_ bytes: [UInt8]) async {
+        await connect()
         let (writer, socket) = state.withLockedValue { ($0.writer, $0.socket) }
         guard let writer else { return failed("no heartbeat socket is open") }
         do {
@@ -144,7 +150,7 @@ final class HeartbeatLink: Sendable {
         while !Task.isCancelled {
             if channel == nil {
                 do {
-                    channel = try await Self.open(host: network.local.description, port: port, peer: peer, refused: refused)
+                    channel = try await Self.open(host: network.local.description, port: port, refused: refused)
                 } catch {
                     failed("the heartbeat socket on \(network.local) port \(port) cannot be opened: \(error)")
                     try? await Task.sleep(for: .seconds(1))
@@ -152,8 +158,10 @@ final class HeartbeatLink: Sendable {
                 }
             }
             try? await channel?.executeThenClose { inbound, outbound in
-                state.withLockedValue { $0.writer = outbound; $0.socket += 1 }
-                defer { state.withLockedValue { $0.writer = nil } }
+                let socket = channel?.channel
+                state.withLockedValue { $0.writer = outbound; $0.channel = socket; $0.connected = false; $0.socket += 1 }
+                await connect()
+                defer { state.withLockedValue { $0.writer = nil; $0.channel = nil } }
                 for try await envelope in inbound { deliver(Array(envelope.data.readableBytesView)) }
             }
             channel = nil

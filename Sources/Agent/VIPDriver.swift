@@ -48,6 +48,11 @@ final class VIPDriver: @unchecked Sendable {
         guard let interface = placements.first?.interface else { return nil }
         let watch = try VIPWatch(interface: interface, addresses: placements.map(\.address))
         let logger = logger
+        // The watch reports changes; an interface that is down already when the agent starts is one too.
+        if let link = try? VIPController().interface(named: interface), !(link.up && link.carrier) {
+            logger.warning("\(interface) is \(link.up ? "without carrier" : "down") at start: waiting for it")
+            report(.interfaceDown)
+        }
         Task {
             for await event in watch.events {
                 logger.info("watch: \(event)")

@@ -88,6 +88,41 @@ struct VIPPairTests {
         }
     }
 
+    /// An interface that is down before the agent starts: WAIT (interfaceDown) with nothing plumbed,
+    /// and the takeover once it comes up.
+    @Test func anInterfaceDownAtStartIsAWaitForItNotAFailure() async throws {
+        try await NetworkLab.with(roles: ["a", "b"]) { lab in
+            _ = try await NetworkLab.ip(["-n", lab["a"].namespace, "link", "set", "eth1", "down"])
+            try await withAgents(config: Self.config(lab: lab), namespaces: ["a": lab["a"].namespace]) { pair in
+                try await pair.start("a")
+                #expect(await pair.waitUntil(seconds: 3) { pair.status("a")?.waitReason == "interfaceDown" }, "\(pair.logs())")
+                try await Task.sleep(for: .seconds(1.5))
+                #expect(pair.status("a")?.waitReason == "interfaceDown", "past the start-up wait: \(pair.logs())")
+                #expect(try await Self.holders(lab).isEmpty)
+                _ = try await NetworkLab.ip(["-n", lab["a"].namespace, "link", "set", "eth1", "up"])
+                #expect(await pair.waitUntil(seconds: 5) { pair.state("a") == "ALONE" && pair.status("a")?.holdsVIP == true },
+                        "\(pair.logs())")
+            }
+        }
+    }
+
+    /// A killed agent's host answers heartbeats with ICMP port unreachable: the connected heartbeat
+    /// socket reports it, and the survivor says so (it then goes on without the dead time).
+    @Test func aKilledAgentsHostRefusingHeartbeatsIsSeenAsItsAgentGone() async throws {
+        try await NetworkLab.with(roles: ["a", "b"]) { lab in
+            let namespaces = ["a": lab["a"].namespace, "b": lab["b"].namespace]
+            try await withAgents(config: Self.config(lab: lab), namespaces: namespaces) { pair in
+                try await pair.start("a")
+                try await pair.start("b")
+                #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
+                await pair.kill("b")
+                #expect(await pair.waitUntil(seconds: 3) { pair.state("a") == "ALONE" }, "\(pair.logs())")
+                #expect(pair.status("a")?.lastTransition?.contains("the peer's host refuses heartbeats: its agent is gone") == true,
+                        "\(pair.logs())")
+            }
+        }
+    }
+
     @Test func aWrongHeartbeatKeyIsRejectedAndCounted() async throws {
         try await NetworkLab.with(roles: ["a", "b"]) { lab in
             let namespaces = ["a": lab["a"].namespace, "b": lab["b"].namespace]
