@@ -1,1 +1,2 @@
 #include <libzscanner/scanner.h>
+#include <malloc.h>

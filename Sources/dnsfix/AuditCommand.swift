@@ -47,6 +47,7 @@ struct AuditCommand: ParsableCommand {
 
     /// Findings exit 1 (silently: the report said it all); anything that stops the audit exits 2.
     func run() throws {
+        ProcessHeap.growInLargeSteps()
         do {
             try perform()
         } catch let failure as CommandFailure where failure.code == .failed && failure.message.isEmpty {
