@@ -155,8 +155,8 @@ final class VIPDriver: @unchecked Sendable {
         return .vipUnplumbed
     }
 
-    /// The peer's MAC from the kernel's IPv4 neighbour table, which heartbeats keep fresh.
-    /// The peer's MACs: its ARP entries, and what answered for the VIP while it held it.
+    /// The peer's MACs: its ARP entries (heartbeats keep them fresh), and what answered for the VIP
+    /// while it held it.
     private func peerMACs() -> Set<MACAddress> {
         var found = holderMACs.withLock { $0 }
         guard let table = try? String(contentsOfFile: "/proc/net/arp", encoding: .utf8) else { return found }
@@ -184,7 +184,11 @@ final class VIPDriver: @unchecked Sendable {
                     }
                 }
                 holderMACs.withLock { $0 = answered }
-                logger.info("the peer answers for the VIP with \(answered.map(\.description).sorted())")
+                if answered.isEmpty {
+                    logger.info("nothing answered for the VIP while the peer holds it")
+                } else {
+                    logger.info("the peer answers for the VIP with \(answered.map(\.description).sorted())")
+                }
             } catch {
                 logger.warning("cannot ask who answers for the VIP: \(error)")
             }

@@ -163,6 +163,28 @@ import Testing
         #expect(node.role == .wait && node.reason == .startup, "the start-up wait runs its course")
     }
 
+    /// The owner record holds an epoch from an earlier run: the new PRIM takes a higher epoch and
+    /// writes it only once its peer has heard it, so that a crash in between never leaves the peer
+    /// reading an epoch it never heard (which it would take for its peer alive elsewhere).
+    @Test func aRecordBehindALeftoverEpochTakesTheEpochBeforeWritingIt() {
+        var node = MachineDriver()
+        node.start()
+        node.peer(.wait, epoch: 0, reason: .startup)
+        node.peer(.second, epoch: 1)
+        node.on(.vipPlumbed)
+        node.on(.scriptFinished(.startPrim, succeeded: true))
+        #expect(node.did.contains(.readOwner))
+        node.on(.ownerRead(OwnerClaim(node: "b", epoch: 4)))
+        #expect(node.did.isEmpty, "nothing written yet")
+        #expect(node.machine.status.epoch == 5)
+        #expect(node.last.contains(.sendHeartbeat(node.machine.status)), "the peer hears epoch 5 at once")
+        node.peer(.second, epoch: 5)
+        #expect(node.did == [.readOwner])
+        node.on(.ownerRead(OwnerClaim(node: "b", epoch: 4)))
+        #expect(node.did == [.writeOwner(expected: OwnerClaim(node: "b", epoch: 4), new: OwnerClaim(node: "a", epoch: 5))])
+        #expect(node.role == .prim)
+    }
+
     @Test func primToAloneBumpsTheEpochWhenThePeerGoesSilent() {
         var node = MachineDriver()
         node.primLosingItsPeer()

@@ -54,6 +54,10 @@ public enum ArbiterDecision: Equatable, Sendable {
     case confirmed
     /// The peer owns the pair under an epoch this node never saw: step down or stay away.
     case lost(OwnerClaim)
+    /// The server holds an epoch at or above this node's term (left by an earlier run): take this
+    /// epoch first and let the peer hear it, then record it. Written at once, a crash before the next
+    /// heartbeat would leave the peer reading an epoch it never heard, as a sign of life elsewhere.
+    case adopt(epoch: UInt64)
 }
 
 public enum Arbiter {
@@ -103,6 +107,7 @@ public enum Arbiter {
             if !raise, read == OwnerClaim(node: me, epoch: epoch) { return .confirmed }
             // The peer wrote at or after this node's term began.
             if read.node != me, read.epoch >= epoch, raise || !standing.peerStandsBy { return .lost(read) }
+            if !raise, read.epoch >= epoch { return .adopt(epoch: read.epoch + 1) }
             // The epoch at the server never goes down, even under a record written before a restart.
             let new = raise ? max(read.epoch, known, epoch) + 1 : max(epoch, read.epoch + 1)
             return .write(expected: read, new: OwnerClaim(node: me, epoch: new))

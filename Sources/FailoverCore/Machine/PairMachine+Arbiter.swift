@@ -32,6 +32,10 @@ extension PairMachine {
             arbiterSucceeded(task, epoch: claim?.epoch, &effects)
         case .lost(let owner):
             arbiterLost(task, owner: owner, &effects)
+        case .adopt(let epoch):
+            arbiter.task = nil
+            knownEpoch = max(knownEpoch, epoch)
+            if activeEpoch != nil { activeEpoch = epoch }
         }
     }
 

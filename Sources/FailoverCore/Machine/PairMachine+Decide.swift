@@ -118,7 +118,8 @@ extension PairMachine {
             } else {
                 arbiter.mandateUntil = nil
                 arbiter.nextConfirmAt = nil
-                if settings.arbiter, !arbiter.recorded { startArbiterIfDue(.record, &effects) }
+                // Only an epoch the peer has heard goes to the server (see ArbiterDecision.adopt).
+                if settings.arbiter, !arbiter.recorded, peerStatus.epoch >= epoch { startArbiterIfDue(.record, &effects) }
             }
         } else {
             failbackAt = nil
