@@ -55,13 +55,18 @@ struct MachineDriver {
 
     /// Started, heard a standby peer, won the election, plumbed: PRIM under epoch 1.
     mutating func primWithSecond() {
+        plumbedWithSecond()
+        on(.scriptFinished(.startPrim, succeeded: true))
+        on(.ownerRead(nil))
+        on(.ownerWritten)
+    }
+
+    /// Started, heard a standby peer, won the election, plumbed; start_prim is running.
+    mutating func plumbedWithSecond() {
         start()
         peer(.wait, epoch: 0, reason: .startup)
         peer(.second, epoch: 1)
         on(.vipPlumbed)
-        on(.scriptFinished(.startPrim, succeeded: true))
-        on(.ownerRead(nil))
-        on(.ownerWritten)
     }
 
     /// PRIM, and the peer falls silent for the dead time.

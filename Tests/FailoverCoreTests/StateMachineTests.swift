@@ -168,10 +168,7 @@ import Testing
     /// reading an epoch it never heard (which it would take for its peer alive elsewhere).
     @Test func aRecordBehindALeftoverEpochTakesTheEpochBeforeWritingIt() {
         var node = MachineDriver()
-        node.start()
-        node.peer(.wait, epoch: 0, reason: .startup)
-        node.peer(.second, epoch: 1)
-        node.on(.vipPlumbed)
+        node.plumbedWithSecond()
         node.on(.scriptFinished(.startPrim, succeeded: true))
         #expect(node.did.contains(.readOwner))
         node.on(.ownerRead(OwnerClaim(node: "b", epoch: 4)))
@@ -284,10 +281,7 @@ import Testing
 
     @Test func aFailingStartPrimSendsTheNodeToWaitNotPrim() {
         var node = MachineDriver()
-        node.start()
-        node.peer(.wait, epoch: 0, reason: .startup)
-        node.peer(.second, epoch: 1)
-        node.on(.vipPlumbed)
+        node.plumbedWithSecond()
         node.on(.scriptFinished(.startPrim, succeeded: false))
         #expect(node.did == [.unplumbVIP(resetConnections: true)])
         node.on(.vipUnplumbed)
@@ -401,10 +395,7 @@ import Testing
 
     @Test func theDNSServerDownDoesNotStopTheActiveNodeWithItsPeer() {
         var node = MachineDriver()
-        node.start()
-        node.peer(.wait, epoch: 0, reason: .startup)
-        node.peer(.second, epoch: 1)
-        node.on(.vipPlumbed)
+        node.plumbedWithSecond()
         node.on(.scriptFinished(.startPrim, succeeded: true))
         node.on(.ownerUnreachable)
         #expect(node.role == .prim)
