@@ -7,6 +7,7 @@ final class AgentMetrics: Sendable {
     private let transitions: Counter
     private let heartbeatsSent: Counter
     private let heartbeatsReceived: Counter
+    private let heartbeatsRefused: Counter
     private let states: [Role: Gauge]
 
     init() {
@@ -14,6 +15,8 @@ final class AgentMetrics: Sendable {
         heartbeatsSent = registry.makeCounter(name: "dnsfix_heartbeats_sent_total", help: "Heartbeats sent to the peer")
         heartbeatsReceived = registry.makeCounter(name: "dnsfix_heartbeats_received_total",
                                                   help: "Authentic, fresh heartbeats from the peer")
+        heartbeatsRefused = registry.makeCounter(name: "dnsfix_heartbeats_refused_total",
+                                                 help: "Heartbeats the peer's host answered with port unreachable (no agent listened)")
         let registry = registry
         states = Dictionary(uniqueKeysWithValues: Role.allCases.map { role in
             (role, registry.makeGauge(name: "dnsfix_state", labels: [("state", "\(role)")], help: "1 for this node's state"))
@@ -44,6 +47,7 @@ final class AgentMetrics: Sendable {
     func result(_ event: Event) {
         let (name, outcome): (String, String)
         switch event {
+        case .peerRefused: return heartbeatsRefused.increment()
         case .ownerWritten, .recordsRegistered: (name, outcome) = ("dnsfix_dns_updates_total", "done")
         case .ownerMismatch, .recordsRejected: (name, outcome) = ("dnsfix_dns_updates_total", "prerequisite_failed")
         case .ownerUnreachable, .recordsFailed: (name, outcome) = ("dnsfix_dns_updates_total", "failed")

@@ -28,6 +28,9 @@ public struct PeerChannel: Sendable {
 
     private struct Session: Sendable {
         var bootID: UInt64
+        /// The message that began the session: older ones of the same run came before the link was
+        /// verified (a hello and its copies over the other heartbeat networks).
+        var firstSequence: UInt64
         var lastSequence: UInt64
         var highestEcho: UInt64
         /// Bit i set: message `lastSequence - i` was accepted. A copy of one of these is a duplicate:
@@ -79,7 +82,10 @@ public struct PeerChannel: Sendable {
         guard heartbeat.node == peer else { return drop(.unknownNode) }
         if var current = session, current.bootID == heartbeat.bootID {
             guard heartbeat.sequence > current.lastSequence else {
-                return drop(current.accepted(heartbeat.sequence) ? .duplicate : .replayed)
+                if current.accepted(heartbeat.sequence) { return drop(.duplicate) }
+                // A late copy, over a slower network, of a message from before the session began.
+                if heartbeat.sequence < current.firstSequence { return drop(.unverified) }
+                return drop(.replayed)
             }
             current.advance(to: heartbeat.sequence)
             if heartbeat.echo.bootID == bootID { current.highestEcho = max(current.highestEcho, heartbeat.echo.sequence) }
@@ -92,7 +98,8 @@ public struct PeerChannel: Sendable {
             return .hello
         }
         if let current = session, heartbeat.echo.sequence <= current.highestEcho { return drop(.replayed) }
-        session = Session(bootID: heartbeat.bootID, lastSequence: heartbeat.sequence, highestEcho: heartbeat.echo.sequence)
+        session = Session(bootID: heartbeat.bootID, firstSequence: heartbeat.sequence, lastSequence: heartbeat.sequence,
+                          highestEcho: heartbeat.echo.sequence)
         return accept(heartbeat)
     }
 
