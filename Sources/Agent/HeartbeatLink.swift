@@ -39,6 +39,9 @@ final class HeartbeatLink: Sendable {
         /// at start has none: the socket then receives, and connects at a later send).
         var channel: NIOCore.Channel?
         var connected = false
+        /// A send failed on the peer host's refusal, which swift-nio answers by closing the socket:
+        /// the next one opens without a word, since the refusal itself is the news.
+        var closedOnRefusal = false
         var socket = 0
         var lastSentOn = -1
         var failures = 0
@@ -127,6 +130,7 @@ final class HeartbeatLink: Sendable {
             try await writer.write(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(bytes: bytes)))
         } catch where Self.isRefusal(error) {
             // The refusal of an earlier heartbeat, reported on this send: this one did not leave.
+            state.withLockedValue { $0.closedOnRefusal = true }
             return refused()
         } catch {
             return failed("\(error)")
@@ -168,6 +172,8 @@ final class HeartbeatLink: Sendable {
             }
             channel = nil
             guard !Task.isCancelled else { break }
+            let onRefusal = state.withLockedValue { current in defer { current.closedOnRefusal = false }; return current.closedOnRefusal }
+            if onRefusal { continue }
             // swift-nio closes a datagram socket when the kernel refuses a send (no route, blackhole).
             failed("the kernel refused a send and the socket was closed; opening a fresh one")
             try? await Task.sleep(for: .milliseconds(100))

@@ -105,12 +105,23 @@ final class BenchPair: @unchecked Sendable {
         try? ControlClient.send(ControlRequest(command: .status), to: control(node), timeout: 1).status
     }
 
-    /// Waits (at most `seconds`) until one node is PRIM and the other SECOND; returns (active, standby).
-    func settled(seconds: Double = 10) async throws -> (String, String) {
+    /// Waits (at most `seconds`) until one node is PRIM and the other SECOND, and has stayed so for
+    /// `stable` seconds (a pair still shaken by a fault may swap once more); returns (active, standby).
+    func settled(seconds: Double = 10, stable: Double = 0) async throws -> (String, String) {
+        var since: (pair: (String, String), at: ContinuousClock.Instant)?
         for _ in 0..<Int(seconds * 20) {
             let states = ["a", "b"].map { status($0)?.state }
-            if states == ["PRIM", "SECOND"] { return ("a", "b") }
-            if states == ["SECOND", "PRIM"] { return ("b", "a") }
+            let pair: (String, String)? = states == ["PRIM", "SECOND"] ? ("a", "b") : states == ["SECOND", "PRIM"] ? ("b", "a") : nil
+            if let pair {
+                if let held = since, held.pair == pair {
+                    if ContinuousClock.now - held.at >= .seconds(stable) { return pair }
+                } else {
+                    since = (pair, ContinuousClock.now)
+                    if stable == 0 { return pair }
+                }
+            } else {
+                since = nil
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw ValidationError("the pair did not settle within \(seconds) s; logs in \(directory)")
