@@ -44,7 +44,8 @@ struct VIPProbeAndResetTests {
             let removed = try await Lab.unplumb(lab, "a", vip, resetConnections: true)
             #expect(removed.count == 1)
             // "reset" within far less than the client's 8 s hold: the kernel destroyed the socket.
-            #expect(try await client.value == ["a", "reset"])
+            let seen = try await client.value
+            #expect(seen == ["a", "reset"], "what the client saw: \(seen)")
         }
     }
 }
