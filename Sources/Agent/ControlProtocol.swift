@@ -81,6 +81,10 @@ public struct AgentStatus: Codable, Sendable, Equatable {
     /// Whether the election may pick this node now: false while it starts from a clean slate or a
     /// barrier holds it in WAIT (nil: an agent from before this field).
     public var eligible: Bool?
+
+    /// Past the clean slate of its start: the election may pick it, or a WAIT reason of its own
+    /// bars it (an agent started first is then a candidate when its peer starts).
+    public var isCandidate: Bool { eligible == true || waitReason != "startup" }
 }
 
 /// The client side, for the `dnsfix` admin commands: a Unix socket, one request, one reply.

@@ -82,7 +82,7 @@ final class BenchPair: @unchecked Sendable {
     /// first, it is then the election's candidate when its peer starts.
     func untilCandidate(_ node: String) async {
         for _ in 0..<100 {
-            if let status = status(node), status.eligible == true || status.waitReason != "startup" { return }
+            if status(node)?.isCandidate == true { return }
             try? await Task.sleep(for: .milliseconds(50))
         }
     }

@@ -37,8 +37,7 @@ final class AgentHarness: @unchecked Sendable {
         agents[node] = agent
         _ = await waitUntil(seconds: 5) {
             guard !agent.hasExited else { return true }
-            guard let status = status(node) else { return false }
-            return status.eligible == true || status.waitReason != "startup"
+            return status(node)?.isCandidate == true
         }
     }
 
@@ -57,11 +56,7 @@ final class AgentHarness: @unchecked Sendable {
 
     /// Polls every 50 ms until `condition` holds, for at most `seconds`.
     func waitUntil(seconds: Double = 5, _ condition: () async throws -> Bool) async rethrows -> Bool {
-        for _ in 0..<Int(seconds * 20) {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
+        try await eventually(seconds: seconds, condition)
     }
 
     func state(_ node: String) -> String? { status(node)?.state }

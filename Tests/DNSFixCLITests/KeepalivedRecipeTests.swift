@@ -48,15 +48,6 @@ struct KeepalivedRecipeTests {
         return found
     }
 
-    /// Polls every 100 ms for at most `seconds`.
-    static func eventually(seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<Int(seconds * 10) {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
-    }
-
     @Test func dnsFollowsAKeepalivedFailoverAndAuditCleansWhatKeepalivedAloneLeaves() async throws {
         #expect((try? findExecutable("keepalived")) != nil, "keepalived comes with scripts/setup")
         // keepalived's script security wants the program in a directory only root can write.
@@ -71,20 +62,8 @@ struct KeepalivedRecipeTests {
         try await NetworkLab.with(roles: ["a", "b", "dns"]) { lab in
             let placement = DNSServerPlacement.inNamespace(lab["dns"].namespace, address: lab["dns"].ipv4)
             try await withDNSServer(.bind, placement: placement) { server in
-                try """
-                    [pair]
-                    name = "app"
-                    nodes = [ { name = "a", address = "\(lab["a"].ipv4)" }, { name = "b", address = "\(lab["b"].ipv4)" } ]
-                    [vip]
-                    addresses = ["\(Self.vip)"]
-                    topology = [ { subnet = "192.0.2.0/24", interface = "eth1" } ]
-                    [dns]
-                    server = "\(server.address):\(server.port)"
-                    zone = "example.test."
-                    name = "\(Self.shared)"
-                    ptr = true
-                    key_file = "\(server.keyFile())"
-                    """.write(toFile: config, atomically: true, encoding: .utf8)
+                try vipPairConfig(nodes: [("a", lab["a"].ipv4), ("b", lab["b"].ipv4)], vip: Self.vip, server: server,
+                                  name: Self.shared, dnsExtra: "ptr = true").write(toFile: config, atomically: true, encoding: .utf8)
                 let recipes = try ["a", "b"].reduce(into: [String: String]()) { recipes, node in
                     recipes[node] = try Self.recipe(for: node, lab: lab, dnsfix: dnsfix, config: config)
                 }
@@ -97,8 +76,8 @@ struct KeepalivedRecipeTests {
                 try await KeepalivedPair.with(lab, config: { node, _ in recipes[node] ?? "" }) { keepalived in
                     let logs = { "--- a\n\(keepalived.log("a"))\n--- b\n\(keepalived.log("b"))" }
                     // node a, the higher priority, becomes master; its notify_master sets the DNS right.
-                    #expect(try await Self.eventually(seconds: 15) { try await lab.holders(of: Self.vip) == ["a"] }, "\(logs())")
-                    #expect(try await Self.eventually(seconds: 10) {
+                    #expect(try await eventually(seconds: 15) { try await lab.holders(of: Self.vip) == ["a"] }, "\(logs())")
+                    #expect(try await eventually(seconds: 10) {
                         let sharedName = try await server.dig(Self.shared, "A")
                         let strays = try await Self.vipUnderNodeNames(server)
                         return sharedName == [Self.vip] && strays.isEmpty
@@ -111,8 +90,8 @@ struct KeepalivedRecipeTests {
                     // keepalived dies. Node b's notify_master takes the VIP off node b's name.
                     #expect(try await server.nsupdate(["update add b.example.test. 300 A \(Self.vip)"]).succeeded)
                     await keepalived.kill("a")
-                    #expect(try await Self.eventually(seconds: 15) { try await lab.holders(of: Self.vip).contains("b") }, "\(logs())")
-                    #expect(try await Self.eventually(seconds: 10) { try await Self.vipUnderNodeNames(server).isEmpty },
+                    #expect(try await eventually(seconds: 15) { try await lab.holders(of: Self.vip).contains("b") }, "\(logs())")
+                    #expect(try await eventually(seconds: 10) { try await Self.vipUnderNodeNames(server).isEmpty },
                             "node b's notify_master ran dnsfix update\n\(logs())")
                     #expect(try await server.dig(Self.shared, "A") == [Self.vip])
                     #expect(try await server.dig(Self.vipPointer, "PTR") == [Self.shared])

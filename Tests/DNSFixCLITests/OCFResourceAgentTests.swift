@@ -153,19 +153,7 @@ import Testing
         try await withDNSServer(.knot) { server in
             let name = "ocfcfg-\(UInt32.random(in: 0...UInt32.max)).example.test."
             let config = installed.directory + "/dnsfix.toml"
-            try """
-                [pair]
-                name = "app"
-                nodes = [ { name = "node-a", address = "192.0.2.11" }, { name = "node-b", address = "192.0.2.12" } ]
-                [vip]
-                addresses = ["192.0.2.80"]
-                topology = [ { subnet = "192.0.2.0/24", interface = "eth1" } ]
-                [dns]
-                server = "\(server.endpoint)"
-                zone = "example.test."
-                name = "\(name)"
-                key_file = "\(server.keyFile())"
-                """.write(toFile: config, atomically: true, encoding: .utf8)
+            try vipPairConfig(vip: "192.0.2.80", server: server, name: name).write(toFile: config, atomically: true, encoding: .utf8)
             let given = ["config": config, "binary": ProjectPaths.product("dnsfix")]
             #expect(try await installed.run("validate-all", given).status == 0)
             let started = try await installed.run("start", given)

@@ -86,19 +86,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let config = directory + "/dnsfix.toml"
-            try """
-                [pair]
-                name = "app"
-                nodes = [ { name = "node-a", address = "192.0.2.11" }, { name = "node-b", address = "192.0.2.12" } ]
-                [vip]
-                addresses = ["\(vip)"]
-                topology = [ { subnet = "192.0.2.0/24", interface = "eth1" } ]
-                [dns]
-                server = "\(server.endpoint)"
-                zone = "example.test."
-                name = "\(shared)"
-                key_file = "\(server.keyFile())"
-                """.write(toFile: config, atomically: true, encoding: .utf8)
+            try vipPairConfig(vip: vip, server: server, name: shared).write(toFile: config, atomically: true, encoding: .utf8)
             // What a notify script of the old kind leaves: the VIP under a node's own name too.
             let stray = try await server.nsupdate(["update add node-b.example.test. 30 A \(vip)"])
             #expect(stray.succeeded, "\(stray)")
