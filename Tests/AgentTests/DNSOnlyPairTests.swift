@@ -1,4 +1,5 @@
 import Agent
+import FailoverCore
 import Foundation
 import Testing
 import TestSupport
@@ -38,8 +39,8 @@ import TestSupport
                 try await pair.start("b")
                 #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
                 #expect(try await pair.waitUntil { try await server.dig("app.example.test.", "A") == ["127.0.0.11"] })
-                let owner1 = try await server.dig("_dnsfix-owner.app.example.test.", "TXT")
-                #expect(owner1 == ["\"node=a epoch=1\""], "\(pair.logs())")
+                let owner1 = try #require(try await server.owner(of: "app.example.test."), "\(pair.logs())")
+                #expect(owner1.node == "a")
                 #expect(pair.status("a")?.dns?.answers == ["127.0.0.11"])
                 #expect(try await get("a", "/ready").status == 200)
                 #expect(try await get("b", "/ready").status == 404)
@@ -49,8 +50,8 @@ import TestSupport
                 await pair.kill("a")
                 #expect(await pair.waitUntil(seconds: 3) { pair.state("b") == "ALONE" }, "\(pair.logs())")
                 #expect(try await pair.waitUntil(seconds: 2) { try await server.dig("app.example.test.", "A") == ["127.0.0.12"] })
-                let owner2 = try await server.dig("_dnsfix-owner.app.example.test.", "TXT")
-                #expect(owner2 == ["\"node=b epoch=2\""], "\(pair.logs())")
+                let owner2 = try await server.owner(of: "app.example.test.")
+                #expect(owner2 == OwnerClaim(node: "b", epoch: owner1.epoch + 1), "\(pair.logs())")
                 #expect(try await get("b", "/ready").status == 200)
 
                 try await pair.start("a")
@@ -60,8 +61,8 @@ import TestSupport
                 #expect(try pair.command("b", .swap).refused == nil)
                 #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
                 #expect(try await pair.waitUntil { try await server.dig("app.example.test.", "A") == ["127.0.0.11"] })
-                let owner3 = try await server.dig("_dnsfix-owner.app.example.test.", "TXT")
-                #expect(owner3 == ["\"node=a epoch=3\""], "\(pair.logs())")
+                let owner3 = try await server.owner(of: "app.example.test.")
+                #expect(owner3 == OwnerClaim(node: "a", epoch: owner1.epoch + 2), "\(pair.logs())")
             }
         }
     }
@@ -74,6 +75,8 @@ import TestSupport
                 try await pair.start("b")
                 #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
                 #expect(try await pair.waitUntil { try await server.dig("app.example.test.", "A") == ["127.0.0.11"] })
+                let owner1 = try #require(try await server.owner(of: "app.example.test."), "\(pair.logs())")
+                #expect(owner1.node == "a")
 
                 // The server stops answering (paused by its PID, which this test's fixture started).
                 kill(server.pid, SIGSTOP)
@@ -82,8 +85,8 @@ import TestSupport
                 kill(server.pid, SIGCONT)
                 #expect(await pair.waitUntil(seconds: 10) { pair.state("b") == "ALONE" }, "\(pair.logs())")
                 #expect(try await pair.waitUntil(seconds: 3) { try await server.dig("app.example.test.", "A") == ["127.0.0.12"] })
-                let owner2 = try await server.dig("_dnsfix-owner.app.example.test.", "TXT")
-                #expect(owner2 == ["\"node=b epoch=2\""], "\(pair.logs())")
+                let owner2 = try await server.owner(of: "app.example.test.")
+                #expect(owner2 == OwnerClaim(node: "b", epoch: owner1.epoch + 1), "\(pair.logs())")
             }
         }
     }

@@ -1,4 +1,5 @@
 import Agent
+import FailoverCore
 import Foundation
 import Testing
 import TestSupport
@@ -51,7 +52,8 @@ struct VIPWithDNSPairTests {
             #expect(try await VIPPairTests.holders(lab) == ["a"])
             #expect(try await pair.waitUntil { try await server.dig("app.example.test.", "A") == [Self.vip] })
             #expect(try await server.dig("50.2.0.192.in-addr.arpa.", "PTR") == ["app.example.test."])
-            #expect(try await server.dig(Self.owner, "TXT") == ["\"node=a epoch=1\""])
+            let first = try #require(try await server.owner(of: "app.example.test."), "\(pair.logs())")
+            #expect(first.node == "a")
             #expect(try await server.dig("a.example.test.", "A") == [], "the stray copy under the node's own name is gone")
             #expect(try await Self.ready(lab, "a") == 200)
             #expect(try await Self.ready(lab, "b") == 404)
@@ -66,7 +68,8 @@ struct VIPWithDNSPairTests {
             await pair.kill("a")
             #expect(await pair.waitUntil(seconds: 4) { pair.state("b") == "ALONE" && pair.status("b")?.holdsVIP == true },
                     "\(pair.logs())")
-            #expect(try await pair.waitUntil(seconds: 2) { try await server.dig(Self.owner, "TXT") == ["\"node=b epoch=2\""] })
+            #expect(try await pair.waitUntil(seconds: 2) { try await server.owner(of: "app.example.test.") == OwnerClaim(node: "b", epoch: first.epoch + 1) },
+                    "\(pair.logs())")
             #expect(try await server.dig("app.example.test.", "A") == [Self.vip])
             #expect(try await server.dig("50.2.0.192.in-addr.arpa.", "PTR") == ["app.example.test."])
             #expect(try await Self.ready(lab, "b") == 200)
@@ -83,7 +86,8 @@ struct VIPWithDNSPairTests {
             #expect(try pair.command("b", .swap).refused == nil)
             #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
             #expect(try await VIPPairTests.holders(lab) == ["a"])
-            #expect(try await pair.waitUntil(seconds: 2) { try await server.dig(Self.owner, "TXT") == ["\"node=a epoch=3\""] })
+            #expect(try await pair.waitUntil(seconds: 2) { try await server.owner(of: "app.example.test.") == OwnerClaim(node: "a", epoch: first.epoch + 2) },
+                    "\(pair.logs())")
             #expect(try await server.dig("app.example.test.", "A") == [Self.vip])
         }
     }
@@ -96,7 +100,7 @@ struct VIPWithDNSPairTests {
             try await pair.start("a")
             try await pair.start("b")
             #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
-            #expect(try await pair.waitUntil { try await server.dig(Self.owner, "TXT") == ["\"node=a epoch=1\""] })
+            #expect(try await pair.waitUntil { try await server.owner(of: "app.example.test.")?.node == "a" })
 
             _ = try await lab.run(in: "a", ["ip", "route", "add", "blackhole", lab["b"].ipv4 + "/32"])
             _ = try await lab.run(in: "b", ["ip", "route", "add", "blackhole", lab["a"].ipv4 + "/32"])
@@ -126,6 +130,8 @@ struct VIPWithDNSPairTests {
             try await pair.start("a")
             try await pair.start("b")
             #expect(await pair.waitUntil { pair.state("a") == "PRIM" && pair.state("b") == "SECOND" }, "\(pair.logs())")
+            #expect(try await pair.waitUntil { try await server.owner(of: "app.example.test.")?.node == "a" })
+            let first = try #require(try await server.owner(of: "app.example.test."), "\(pair.logs())")
             for address in [lab["b"].ipv4, lab["dns"].ipv4] {
                 _ = try await lab.run(in: "a", ["ip", "route", "add", "blackhole", address + "/32"])
             }
@@ -134,7 +140,7 @@ struct VIPWithDNSPairTests {
             #expect(pair.status("a")?.holdsVIP == true, "within the fence window\n\(pair.logs())")
             #expect(await pair.waitUntil(seconds: 2) { pair.status("a")?.waitReason == "fenced" }, "\(pair.logs())")
             #expect(try await VIPPairTests.holders(lab) == ["b"])
-            #expect(try await server.dig(Self.owner, "TXT") == ["\"node=b epoch=2\""])
+            #expect(try await server.owner(of: "app.example.test.") == OwnerClaim(node: "b", epoch: first.epoch + 1))
         }
     }
 
