@@ -26,9 +26,12 @@ struct AddressTable {
     init(mentions: [[ZoneDigest.AddressMention]], zoneStarts: [Int]) {
         // The addresses were found beforehand, so they are numbered in batches (see `TableLookahead`).
         // Most addresses have an owner and a pointer; the table grows where they do not.
-        var numbers = AddressNumbers(capacity: mentions.reduce(0) { $0 + $1.count } / 2)
+        let expected = mentions.reduce(0) { $0 + $1.count } / 2
+        var numbers = AddressNumbers(capacity: expected)
         var addresses: [IPAddress] = []
         var slots: [Slot] = []
+        addresses.reserveCapacity(expected)
+        slots.reserveCapacity(expected)
         var moreOwners: [IPAddress: [Position]] = [:]
         var morePointers: [IPAddress: [Position]] = [:]
         for (zoneMentions, start) in zip(mentions, zoneStarts) {

@@ -7,12 +7,13 @@ enum NameHash {
     private static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     /// Names are lower-cased ASCII, so equal names have equal bytes and equal hashes.
+    /// An ip6.arpa address name is hashed by its address: a name has one storage (see `DNSName`).
     static func of(_ name: DNSName) -> UInt64 {
-        let hashed = name.text.utf8.withContiguousStorageIfAvailable { bytes in
-            of(UnsafeRawBufferPointer(bytes))
-        }
-        return hashed ?? Array(name.text.utf8).withUnsafeBytes { of($0) }
+        if let (high, low) = name.ip6ReverseWords { return of(high: high, low: low, isV6: true) ^ reverseMark }
+        return name.withUTF8(of)
     }
+
+    private static let reverseMark: UInt64 = 0x5EED_0F1F_6A2B_A000
 
     static func of(_ name: DNSName, type: RecordType) -> UInt64 {
         finish(of(name) ^ UInt64(type.rawValue) &* multiplier)

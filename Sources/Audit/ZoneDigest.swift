@@ -29,7 +29,9 @@ struct ZoneDigest: Sendable {
     }
 
     private static func mentions(_ records: [ResourceRecord]) -> [AddressMention] {
+        // At most one per record: reserved, the array is written once instead of copied at each doubling.
         var mentions: [AddressMention] = []
+        mentions.reserveCapacity(records.count)
         for (position, record) in records.enumerated() {
             switch record.data {
             case .address(let address):

@@ -75,8 +75,7 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         case .v4:
             return DNSName(validatedLabels: bytes.reversed().map(String.init) + ["in-addr", "arpa"])
         case .v6:
-            let nibbles = bytes.flatMap { [$0 >> 4, $0 & 0x0f] }.reversed().map { String($0, radix: 16) }
-            return DNSName(validatedLabels: nibbles + ["ip6", "arpa"])
+            return DNSName(ip6ReverseHigh: high, low: low)
         }
     }
 
@@ -84,61 +83,42 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
     /// (a reverse zone's apex, an RFC 2317 delegation).
     /// Parsed from the name's bytes without splitting it: audits read a PTR per address.
     public init?(reverseName: DNSName) {
-        let text = reverseName.text.utf8
-        guard let parsed = text.withContiguousStorageIfAvailable(IPAddress.parseReverse)
-            ?? Array(text).withUnsafeBufferPointer(IPAddress.parseReverse) else { return nil }
+        if let (high, low) = reverseName.ip6ReverseWords {
+            self.init(family: .v6, high: high, low: low)
+            return
+        }
+        // A whole ip6.arpa address name is always held as its address (see `DNSName`): only in-addr.arpa is left.
+        guard let parsed = reverseName.withUTF8(IPAddress.parseInAddr) else { return nil }
         self = parsed
     }
 
-    private static let ip6Suffix = Array(".ip6.arpa.".utf8)
     private static let inAddrSuffix = Array(".in-addr.arpa.".utf8)
 
-    private static func parseReverse(_ text: UnsafeBufferPointer<UInt8>) -> IPAddress? {
-        func hasSuffix(_ suffix: [UInt8]) -> Bool {
-            text.count >= suffix.count && text[(text.count - suffix.count)...].elementsEqual(suffix)
-        }
-        if text.count == 73, hasSuffix(ip6Suffix) {
-            // 32 nibbles, least significant first: "n.n.…n.ip6.arpa."
-            var high: UInt64 = 0
-            var low: UInt64 = 0
-            for position in 0..<32 {
-                let character = text[2 * position]
-                guard text[2 * position + 1] == UInt8(ascii: ".") else { return nil }
-                let nibble: UInt64
-                switch character {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = UInt64(character - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = UInt64(character - UInt8(ascii: "a") + 10)
-                default: return nil
-                }
-                // Nibble `position` from the right of the 128-bit address.
-                if position < 16 { low |= nibble << (4 * UInt64(position)) } else { high |= nibble << (4 * UInt64(position - 16)) }
-            }
-            return IPAddress(family: .v6, high: high, low: low)
-        } else if hasSuffix(inAddrSuffix) {
-            var address: UInt64 = 0
-            var octets = 0
-            var current: UInt64 = 0
-            var digits = 0
-            for byte in text[..<(text.count - inAddrSuffix.count + 1)] {
-                if byte == UInt8(ascii: ".") {
-                    guard digits > 0, current <= 255, octets < 4 else { return nil }
-                    // Least significant octet first.
-                    address |= current << (8 * UInt64(octets))
-                    octets += 1
-                    current = 0
-                    digits = 0
-                } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"), digits < 3 {
-                    current = current * 10 + UInt64(byte - UInt8(ascii: "0"))
-                    digits += 1
-                } else {
-                    return nil
-                }
-            }
-            guard octets == 4 else { return nil }
-            return IPAddress(family: .v4, high: 0, low: address)
-        } else {
+    private static func parseInAddr(_ text: UnsafeRawBufferPointer) -> IPAddress? {
+        guard text.count >= inAddrSuffix.count, text[(text.count - inAddrSuffix.count)...].elementsEqual(inAddrSuffix) else {
             return nil
         }
+        var address: UInt64 = 0
+        var octets = 0
+        var current: UInt64 = 0
+        var digits = 0
+        for byte in text[..<(text.count - inAddrSuffix.count + 1)] {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, current <= 255, octets < 4 else { return nil }
+                // Least significant octet first.
+                address |= current << (8 * UInt64(octets))
+                octets += 1
+                current = 0
+                digits = 0
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"), digits < 3 {
+                current = current * 10 + UInt64(byte - UInt8(ascii: "0"))
+                digits += 1
+            } else {
+                return nil
+            }
+        }
+        guard octets == 4 else { return nil }
+        return IPAddress(family: .v4, high: 0, low: address)
     }
 
     /// The record type that holds this address: A or AAAA.

@@ -8,7 +8,8 @@ final class RecordCollector {
     let defaultTTL: UInt32
     let nameForErrors: String
 
-    private(set) var records: [ResourceRecord] = []
+    // Unchecked: the collector is confined to its scanner's thread, and a dynamic check per record costs.
+    @exclusivity(unchecked) private(set) var records: [ResourceRecord] = []
     private(set) var skipped: [ZoneFileSkip] = []
     /// The first error; the scanner stops on it.
     private(set) var error: ZoneFileError?
@@ -18,8 +19,8 @@ final class RecordCollector {
     /// The TTL last written on a record while no `$TTL` was in force (RFC 1035 semantics).
     private var lastExplicitTTL: UInt32?
     /// The previous owner, in wire form and decoded: consecutive records usually share it.
-    private var previousOwnerWire: [UInt8] = []
-    private var previousOwner: DNSName?
+    @exclusivity(unchecked) private var previousOwnerWire: [UInt8] = []
+    @exclusivity(unchecked) private var previousOwner: DNSName?
 
     init(origin: DNSName, defaultTTL: UInt32, nameForErrors: String) {
         self.origin = origin
@@ -227,6 +228,9 @@ enum WireNameDecoder {
         // Each label's bytes and its dot: the wire form without the root's zero byte.
         let textLength = index - start
         if textLength == 0 { return .root }
+        if textLength == 73, let (high, low) = ip6ReverseWords(wire, from: start) {
+            return DNSName(ip6ReverseHigh: high, low: low)
+        }
         var representable = true
         let text = Self.textByte.withUnsafeBufferPointer { textByte in
             String(unsafeUninitializedCapacity: textLength) { output in
@@ -247,6 +251,28 @@ enum WireNameDecoder {
         guard representable else { throw .unrepresentable }
         // The wire form already bounds labels to 63 bytes and names to 255.
         return DNSName(validatedText: text)
+    }
+
+    /// The address of a whole-address ip6.arpa name (32 one-nibble labels, then "ip6" and "arpa", in
+    /// any case) that starts at `start`, which `DNSName` holds as the address, without making its text.
+    private static func ip6ReverseWords(_ wire: UnsafeRawBufferPointer, from start: Int) -> (high: UInt64, low: UInt64)? {
+        textByte.withUnsafeBufferPointer { textByte in
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            for position in 0..<32 {
+                guard wire[start + 2 * position] == 1 else { return nil }
+                guard let nibble = DNSName.hexDigit(wire[start + 2 * position + 1]) else { return nil }
+                if position < 16 { low |= nibble << (4 * UInt64(position)) } else { high |= nibble << (4 * UInt64(position - 16)) }
+            }
+            // "\\003ip6\\004arpa": the length bytes as they are, the letters lower-cased.
+            let suffix = start + 64
+            guard wire[suffix] == 3, wire[suffix + 4] == 4,
+                  textByte[Int(wire[suffix + 1])] == UInt8(ascii: "i"), textByte[Int(wire[suffix + 2])] == UInt8(ascii: "p"),
+                  textByte[Int(wire[suffix + 3])] == UInt8(ascii: "6"), textByte[Int(wire[suffix + 5])] == UInt8(ascii: "a"),
+                  textByte[Int(wire[suffix + 6])] == UInt8(ascii: "r"), textByte[Int(wire[suffix + 7])] == UInt8(ascii: "p"),
+                  textByte[Int(wire[suffix + 8])] == UInt8(ascii: "a") else { return nil }
+            return (high, low)
+        }
     }
 
     /// A wire name (possibly followed by other data) in presentation form with RFC 1035 escapes, for messages.

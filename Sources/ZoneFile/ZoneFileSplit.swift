@@ -105,7 +105,8 @@ extension ZoneFileReader {
         }).endState, start.hasTTL else { return nil }
         let scanned = Parallel.map(split.starts.count) { index in
             try? ZoneScanner.scanPart(input: .bytes(split.part(index, of: file.bytes)), origin: origin,
-                                      defaultTTL: defaultTTL, nameForErrors: path, start: index == 0 ? nil : start)
+                                      defaultTTL: defaultTTL, nameForErrors: path, start: index == 0 ? nil : start,
+                                      roomForBytes: index == 0 ? file.bytes.count : nil)
         }
         var parts = scanned.compactMap { $0 }
         guard parts.count == split.starts.count, parts.allSatisfy({ $0.contents.records.count > 0 }) else { return nil }
@@ -126,21 +127,25 @@ extension ZoneFileReader {
         return ZoneFileContents(origin: origin, records: records, skipped: skipped)
     }
 
-    /// The pieces' records in one array, moved rather than copied: a copy would retain every record's
-    /// names and the pieces' release then release them all again, a million atomic operations each
-    /// way. The pieces are left holding a record without references in each place.
+    /// The pieces' records in the first piece's array, which has room for them all (see `scanPart`), moved
+    /// rather than copied: a copy would retain every record's names and the pieces' release then
+    /// release them all again, a million atomic operations each way. The other pieces are left holding
+    /// a record without references in each place.
     private static func joined(_ pieces: inout [[ResourceRecord]]) -> [ResourceRecord] {
-        let total = pieces.reduce(0) { $0 + $1.count }
+        var records = pieces[0]
+        pieces[0] = []
         let filler = ResourceRecord(name: .root, ttl: 0, data: .other(RecordType(rawValue: 0), ""))
-        return [ResourceRecord](unsafeUninitializedCapacity: total) { joined, count in
-            for index in pieces.indices {
+        for index in pieces.indices.dropFirst() {
+            let start = records.count, count = pieces[index].count
+            records.append(contentsOf: repeatElement(filler, count: count))
+            records.withUnsafeMutableBufferPointer { all in
                 pieces[index].withUnsafeMutableBufferPointer { piece in
                     guard let source = piece.baseAddress else { return }
-                    (joined.baseAddress! + count).moveInitialize(from: source, count: piece.count)
+                    (all.baseAddress! + start).moveUpdate(from: source, count: count)
                     piece.initialize(repeating: filler)
-                    count += piece.count
                 }
             }
         }
+        return records
     }
 }

@@ -66,8 +66,10 @@ final class ZoneScanner {
 
     /// A scan with what a part of a split file needs besides the records: the scanner's state at its
     /// first record and at its end.
+    /// - Parameter roomForBytes: for bytes input, the zone text to reserve record room for (by default
+    ///   the input's); the first part of a split file reserves for the whole file, to take the others in.
     static func scanPart(input: Input, origin: DNSName, defaultTTL: UInt32, nameForErrors: String,
-                         start: ScannerState? = nil) throws(ZoneFileError) -> ScannedPart {
+                         start: ScannerState? = nil, roomForBytes: Int? = nil) throws(ZoneFileError) -> ScannedPart {
         let collector = RecordCollector(origin: origin, defaultTTL: defaultTTL, nameForErrors: nameForErrors)
         let scanner = try ZoneScanner(collector: collector, start: start)
         switch input {
@@ -76,7 +78,7 @@ final class ZoneScanner {
         case .text(let text):
             try scanner.parse(text: text)
         case .bytes(let bytes):
-            collector.reserve(forBytes: bytes.count)
+            collector.reserve(forBytes: roomForBytes ?? bytes.count)
             try scanner.parse(bytes: bytes)
         }
         return ScannedPart(contents: collector.result(), firstRecordState: collector.firstRecordState,

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DNSModel
 
@@ -20,6 +21,41 @@ import Testing
         #expect(!name.isSubdomain(of: try DNSName("other.test.")))
         #expect(!(try DNSName("xexample.test.")).isSubdomain(of: try DNSName("example.test.")))
         #expect(name.selfAndAncestors.map(\.description) == ["app.example.test.", "example.test.", "test.", "."])
+    }
+
+    /// A whole-address ip6.arpa name is held as its address: whichever way it is made, it is the same
+    /// name, with the same text, labels, order and zone membership as any other name.
+    @Test func anIP6ArpaAddressNameIsOneNameHoweverMade() throws {
+        let text = "0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."
+        let parsed = try DNSName(text.uppercased())
+        let fromAddress = try IPAddress("2001:db8::50").reverseName
+        #expect(parsed == fromAddress)
+        #expect(parsed.hashValue == fromAddress.hashValue)
+        #expect(Set([parsed, fromAddress, try DNSName(text)]).count == 1)
+        #expect(parsed.ip6ReverseWords != nil)
+        #expect(parsed.text == text)
+        #expect(parsed.labelCount == 34 && parsed.labels.count == 34 && parsed.labels.first == "0" && parsed.labels.last == "arpa")
+        parsed.withUTF8 { #expect(String(decoding: $0, as: UTF8.self) == text) }
+        #expect(DNSName(validatedLabels: parsed.labels) == parsed)
+
+        #expect(parsed.isSubdomain(of: try DNSName("8.b.d.0.1.0.0.2.ip6.arpa.")))
+        #expect(parsed.isSubdomain(of: try DNSName("ip6.arpa.")) && parsed.isSubdomain(of: .root) && parsed.isSubdomain(of: parsed))
+        #expect(!parsed.isSubdomain(of: try DNSName("9.b.d.0.1.0.0.2.ip6.arpa.")))
+        #expect(!parsed.isSubdomain(of: try DNSName("b.d.0.1.0.0.2.ip6.arpa.b.d.0.1.0.0.2.ip6.arpa.")))
+        #expect(!parsed.isSubdomain(of: try IPAddress("2001:db8::51").reverseName))
+        // "d.0.1.0.0.2.ip6.arpa." ends the text, but "0.0.2.ip6.arpa." split inside a label would not.
+        #expect(parsed.isSubdomain(of: try DNSName("d.0.1.0.0.2.ip6.arpa.")))
+        #expect(!parsed.isSubdomain(of: try DNSName("xd.0.1.0.0.2.ip6.arpa.")))
+
+        // Names that only look like one keep their text: a label of two nibbles, a zone's apex, a longer name.
+        for other in ["00.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.",
+                      "8.b.d.0.1.0.0.2.ip6.arpa.", "x.0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.",
+                      "g.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."] {
+            let name = try DNSName(other)
+            #expect(name.ip6ReverseWords == nil && name.text == other && IPAddress(reverseName: name) == nil)
+        }
+        let next = try IPAddress("2001:db8::51").reverseName, shorter = try DNSName("a.0.1.0.0.2.ip6.arpa.")
+        #expect([next, parsed, shorter].sorted() == [shorter, parsed, next])
     }
 
     @Test func canonicalOrderComparesFromTheRight() throws {

@@ -51,6 +51,27 @@ private func read(_ text: String, origin: DNSName = zone, defaultTTL: UInt32 = 3
         ])
     }
 
+    /// Whole-address ip6.arpa names take a shortcut from the wire form to the address (see `DNSName`):
+    /// in any case, relative or absolute, they read as the same names as through `DNSName(text)`.
+    @Test func ip6ArpaAddressNamesReadAsTheirAddresses() throws {
+        let origin = name("8.b.d.0.1.0.0.2.ip6.arpa.")
+        let contents = try read("""
+            $TTL 60
+            0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0  PTR  a.example.test.
+            F.F.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.B.D.0.1.0.0.2.IP6.ARPA.  PTR  b.example.test.
+            00.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0  PTR  c.example.test.
+            0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpb.  PTR  d.example.test.
+            """, origin: origin)
+        #expect(contents.skipped.isEmpty)
+        #expect(contents.records.map(\.name) == [
+            address("2001:db8::50").reverseName, address("2001:db8::ff").reverseName,
+            name("00.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."),
+            name("0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpb."),
+        ])
+        #expect(contents.records.map { IPAddress(reverseName: $0.name) } == [address("2001:db8::50"), address("2001:db8::ff"), nil, nil])
+        #expect(contents.records[1].name.text == "f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.")
+    }
+
     @Test func namesComeOutLowerCasedAndAbsolute() throws {
         let contents = try read("""
             $TTL 60
