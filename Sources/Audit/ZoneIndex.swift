@@ -9,14 +9,7 @@ struct ZoneIndex {
     private let records: RecordPositions
     private let rrsets: RRsetMap
     private let addressTable: AddressTable
-    /// Only for names that own a CNAME: the other types beside it.
-    let besideCNAME: [DNSName: Set<RecordType>]
-    /// Only for CNAME targets: whether they exist.
-    let existingTargets: Set<DNSName>
-    let cnameTargets: Set<DNSName>
-    private let cnames: [Position]
-    /// Records outside the zone they came with, and that zone's number.
-    let outOfZone: [(position: Position, zone: Int)]
+    private let summary: ScanSummary
     let forwardOrigins: [DNSName]
     let reverseNetworks: [IPNetwork]
     var recordCount: Int { records.count }
@@ -29,33 +22,21 @@ struct ZoneIndex {
         // The zones' own work, for those not prepared by their reader; then one table per core.
         let digests = Self.digests(zones)
         let starts = records.zoneStarts
-        let (addressTable, rrsets) = Parallel.both({ AddressTable(mentions: digests.map(\.mentions), zoneStarts: starts) },
-                                                   { RRsetMap(records, hashes: digests.map(\.hashes)) })
+        let (addressTable, (rrsets, summary)) = Parallel.both(
+            { AddressTable(mentions: digests.map(\.mentions), zoneStarts: starts) },
+            {
+                let rrsets = RRsetMap(records, hashes: digests.map(\.hashes))
+                return (rrsets, ScanSummary(digests, zoneStarts: starts, rrsets: rrsets))
+            })
         self.rrsets = rrsets
         self.addressTable = addressTable
-        var cnameOwners: Set<DNSName> = [], cnameTargets: Set<DNSName> = [], cnames: [Position] = []
-        var types: Set<RecordType> = [], outOfZone: [(position: Position, zone: Int)] = []
-        for (zone, (digest, start)) in zip(digests, starts).enumerated() {
-            let scan = digest.scan
-            cnameOwners.formUnion(scan.owners)
-            cnameTargets.formUnion(scan.targets)
-            cnames += scan.cnames.map { Position(start) + $0 }
-            types.formUnion(scan.presentTypes)
-            outOfZone += scan.outOfZone.map { (Position(start) + $0, zone) }
-        }
-        self.cnameTargets = cnameTargets
-        self.cnames = cnames
-        self.outOfZone = outOfZone
-        // CNAME neighbours and targets by probing the RRset map with the types the zones hold,
-        // rather than hashing every record's name against them.
-        var besideCNAME: [DNSName: Set<RecordType>] = [:]
-        for owner in cnameOwners {
-            let others = types.filter { $0 != .cname && rrsets.contains(owner, $0) }
-            if !others.isEmpty { besideCNAME[owner] = Set(others) }
-        }
-        self.besideCNAME = besideCNAME
-        existingTargets = cnameTargets.filter { target in types.contains { rrsets.contains(target, $0) } }
+        self.summary = summary
     }
+
+    var besideCNAME: [DNSName: Set<RecordType>] { summary.besideCNAME }
+    var existingTargets: Set<DNSName> { summary.existingTargets }
+    var cnameTargets: Set<DNSName> { summary.cnameTargets }
+    var outOfZone: [(position: Position, zone: Int)] { summary.outOfZone }
 
     /// Each zone's digest: the one its reader prepared, or one made now.
     private static func digests(_ zones: [AuditZone]) -> [ZoneDigest] {
@@ -103,7 +84,7 @@ struct ZoneIndex {
 
     /// The CNAME records that point at `target`.
     func aliases(of target: DNSName) -> [ResourceRecord] {
-        cnames.map(record(at:)).filter { $0.data == .cname(target) }
+        summary.cnames.map(record(at:)).filter { $0.data == .cname(target) }
     }
 
     func pointerTargets(of address: IPAddress) -> [DNSName] {
