@@ -61,7 +61,6 @@ final class VIPDriver: @unchecked Sendable {
                 case .linkUp, .carrierRestored: report(.interfaceUp)
                 case .addressRemoved: report(.vipMissing)
                 case .addressAdded: report(.vipAppeared)
-                default: break
                 }
             }
         }

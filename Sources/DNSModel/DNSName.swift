@@ -119,10 +119,20 @@ public struct DNSName: Hashable, Comparable, Sendable, CustomStringConvertible {
     private static func ip6ReverseWords(_ text: UnsafeRawBufferPointer) -> (high: UInt64, low: UInt64)? {
         guard text.count == ip6ReverseLength,
               ip6Suffix.withUTF8Buffer({ text[64...].elementsEqual($0) }) else { return nil }
+        return ip6ReverseNibbles(text, from: 0, nibbleFirst: true, separator: UInt8(ascii: "."))
+    }
+
+    /// The address in the 32 one-nibble labels of an ip6.arpa name (least significant first) that
+    /// start at `start`, in text (nibble, then "."), or in wire form (length 1, then nibble).
+    @inlinable
+    package static func ip6ReverseNibbles(_ bytes: UnsafeRawBufferPointer, from start: Int, nibbleFirst: Bool,
+                                          separator: UInt8) -> (high: UInt64, low: UInt64)? {
+        let nibbleOffset = nibbleFirst ? 0 : 1
         var high: UInt64 = 0
         var low: UInt64 = 0
         for position in 0..<32 {
-            guard text[2 * position + 1] == UInt8(ascii: "."), let nibble = hexDigit(text[2 * position]) else { return nil }
+            let label = start + 2 * position
+            guard bytes[label + 1 - nibbleOffset] == separator, let nibble = hexDigit(bytes[label + nibbleOffset]) else { return nil }
             if position < 16 { low |= nibble << (4 * UInt64(position)) } else { high |= nibble << (4 * UInt64(position - 16)) }
         }
         return (high, low)
@@ -130,7 +140,7 @@ public struct DNSName: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The value of a hex digit in either case.
     @inlinable @inline(__always)
-    package static func hexDigit(_ byte: UInt8) -> UInt64? {
+    static func hexDigit(_ byte: UInt8) -> UInt64? {
         let digit = byte &- UInt8(ascii: "0"), letter = (byte | 0x20) &- UInt8(ascii: "a")
         if digit < 10 { return UInt64(digit) }
         return letter < 6 ? UInt64(letter + 10) : nil

@@ -257,13 +257,7 @@ enum WireNameDecoder {
     /// any case) that starts at `start`, which `DNSName` holds as the address, without making its text.
     private static func ip6ReverseWords(_ wire: UnsafeRawBufferPointer, from start: Int) -> (high: UInt64, low: UInt64)? {
         textByte.withUnsafeBufferPointer { textByte in
-            var high: UInt64 = 0
-            var low: UInt64 = 0
-            for position in 0..<32 {
-                guard wire[start + 2 * position] == 1 else { return nil }
-                guard let nibble = DNSName.hexDigit(wire[start + 2 * position + 1]) else { return nil }
-                if position < 16 { low |= nibble << (4 * UInt64(position)) } else { high |= nibble << (4 * UInt64(position - 16)) }
-            }
+            guard let (high, low) = DNSName.ip6ReverseNibbles(wire, from: start, nibbleFirst: false, separator: 1) else { return nil }
             // "\\003ip6\\004arpa": the length bytes as they are, the letters lower-cased.
             let suffix = start + 64
             guard wire[suffix] == 3, wire[suffix + 4] == 4,

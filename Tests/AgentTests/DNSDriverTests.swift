@@ -11,19 +11,8 @@ import TestSupport
 /// registered once under the owner record's guard, and the VIP taken off the nodes' own names.
 @Suite struct DNSDriverTests {
     static func driver(_ server: RunningDNSServer) throws -> DNSDriver {
-        let config = try ConfigLoader.load(text: """
-            [pair]
-            name = "app"
-            nodes = [ { name = "node-a", address = "192.0.2.11" }, { name = "node-b", address = "192.0.2.12" } ]
-            [vip]
-            addresses = ["192.0.2.50"]
-            topology = [ { subnet = "192.0.2.0/24", interface = "eth1" } ]
-            [dns]
-            server = "\(server.address):\(server.port)"
-            zone = "example.test."
-            name = "app.example.test."
-            key_file = "\(server.keyFile())"
-            """, file: "dnsfix.toml")
+        let config = try ConfigLoader.load(text: vipPairConfig(vip: "192.0.2.50", server: server, name: "app.example.test."),
+                                           file: "dnsfix.toml")
         let key = try TSIGKey(keyFileContents: String(contentsOfFile: server.keyFile(), encoding: .utf8), origin: server.keyFile())
         let plan = try AgentPlan(config: config, node: try #require(config.node(named: "node-a")), pairKey: [], tsigKey: key,
                                  controlSocket: "")

@@ -1,3 +1,4 @@
+import DNSModel
 import FailoverCore
 import TestSupport
 
@@ -6,7 +7,7 @@ import TestSupport
 /// above it. So the tests check who owns the pair and that each takeover raises the epoch by one.
 extension RunningDNSServer {
     func owner(of sharedName: String) async throws -> OwnerClaim? {
-        let texts = try await dig("_dnsfix-owner.\(sharedName)", "TXT")
+        let texts = try await dig(try OwnerClaim.recordName(for: DNSName(sharedName)).text, "TXT")
         guard texts.count == 1, let text = texts.first else { return nil }
         return OwnerClaim(text: String(text.dropFirst().dropLast()))
     }

@@ -108,6 +108,18 @@ import Testing
                 (ip6ReverseOrigin, reverse("")),
             ],
             fromFiles: ["warning ptr-missing 198.51.100.14", "warning ptr-missing 2001:db8:1::14"]),
+        // IPv6 pointers, with upper-case nibbles: ::1a points at h, which has ::1b only; ::1b is confirmed.
+        Case(
+            name: "ptr-not-confirmed-ipv6",
+            zones: [
+                (forwardOrigin, forward("g AAAA 2001:db8:1::1a\nh AAAA 2001:db8:1::1b\n")),
+                (ip6ReverseOrigin, reverse("""
+                    A.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 PTR h.crafted.test.
+                    b.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 PTR h.crafted.test.
+
+                    """)),
+            ],
+            fromFiles: ["warning ptr-not-confirmed 2001:db8:1::1a"]),
         Case(
             name: "cname-dangling",
             zones: [(forwardOrigin, forward("lost CNAME nowhere.crafted.test.\nfound CNAME ns1\n"))],
